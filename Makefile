@@ -1,0 +1,60 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step they share.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app:create_app
+
+.PHONY: run install test test-fast browsers translations-update benchmarks clean
+
+run: install
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
+
+install: $(BIN)/.installed node_modules/.installed static/build/manifest.json compile-translations migrate
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/manifest.json: node_modules/.installed static/css/site.css static/js/komek.js web/assets.py
+	$(BIN)/python -m web.assets
+
+.PHONY: compile-translations migrate
+compile-translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+migrate: $(BIN)/.installed
+	mkdir -p instance
+	$(BIN)/alembic upgrade head
+
+# Chromium and its driver come from Debian, never downloaded by a test tool.
+browsers:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+test: install browsers
+	$(BIN)/python -m pytest
+
+# For development: everything except the browser audits.
+test-fast: install
+	$(BIN)/python -m pytest tests -n auto
+
+# After changing user-facing text: extract msgids and merge them into every catalogue.
+translations-update: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-location --width=120
+
+benchmarks: install
+	$(BIN)/python -m benchmarks.page_weight
+	$(BIN)/python -m benchmarks.search_benchmark
+
+clean:
+	rm -rf $(VENV) node_modules static/build instance

@@ -1,0 +1,80 @@
+"""axe-core on every page and state in every language, and on every template in every scheme and size."""
+
+import itertools
+
+import pytest
+
+from services.readability import COLOUR_SCHEMES, ReadingSettings
+from tests.page_registry import LANGUAGES, page_states
+from tests.state_client import fetch_state
+
+
+def _show(browser, base_url, app, state, lang):
+    """GET states load normally; POST states (error pages) are fetched by the test client and written in."""
+    if state.post is None:
+        browser.get(base_url + state.path(lang, app))
+        return
+    html = fetch_state(app.test_client(), state, lang, app).get_data(as_text=True)
+    browser.get(base_url + "/en/")  # a page of ours first, so the written document has our origin and CSP
+    browser.execute_script("document.open(); document.write(arguments[0]); document.close();", html)
+    browser.execute_script("return document.readyState")
+
+
+def _states(app):
+    return page_states(app)
+
+
+def test_every_page_and_state_in_every_language(app, base_url, browser, auditor):
+    failures = []
+    for state, lang in itertools.product(_states(app), LANGUAGES):
+        _show(browser, base_url, app, state, lang)
+        violations = auditor.audit()
+        if violations:
+            failures.append(f"{state.name} [{lang}]:\n{auditor.describe(violations)}")
+    print(f"\naxe audits (pages × languages): {auditor.audits}")
+    assert not failures, "\n\n".join(failures)
+
+
+SIZES = [ReadingSettings(size="100"), ReadingSettings(size="200", line="wide", letter="wide")]
+
+
+@pytest.mark.parametrize("dark_device", [False, True], ids=["light-device", "dark-device"])
+def test_every_template_in_every_scheme_and_size_at_320_pixels(app, base_url, browser, auditor, dark_device):
+    templates = [state for state in _states(app) if state.template]
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark" if dark_device else "light"}]})
+    # 320 CSS pixels wide: the WCAG reflow width.
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 320, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    schemes = ["device"] if dark_device else COLOUR_SCHEMES
+    failures = []
+    try:
+        browser.get(base_url + "/en/")
+        for scheme, size in itertools.product(schemes, SIZES):
+            browser.delete_cookie("komek_reading")
+            browser.add_cookie({"name": "komek_reading", "value": size.with_choices(scheme=scheme).to_cookie(), "path": "/"})
+            for state in templates:
+                _show(browser, base_url, app, state, "kk")
+                label = f"{state.template} scheme={scheme} size={size.size}{' dark device' if dark_device else ''}"
+                violations = auditor.audit()
+                if violations:
+                    failures.append(f"{label}:\n{auditor.describe(violations)}")
+                overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                if overflow > 0:
+                    failures.append(f"{label}: scrolls sideways by {overflow}px at 320px wide")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        browser.delete_cookie("komek_reading")
+    print(f"\naxe audits so far: {auditor.audits}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_harness_catches_a_broken_page(base_url, browser, auditor):
+    """So the audit can't pass by auditing nothing."""
+    browser.get(base_url + "/en/")
+    broken = ('<html><head><title>x</title></head><body><main><img src="data:,">'
+              '<p>Grey text that passes AA but not AAA</p><input type="text"></main></body></html>')
+    browser.execute_script("document.open(); document.write(arguments[0]); document.close();"
+                           "var p = document.querySelector('p'); p.style.color = '#666'; p.style.background = '#fff';",
+                           broken)
+    found = {violation["id"] for violation in auditor.audit()}
+    assert {"image-alt", "label", "html-has-lang", "color-contrast-enhanced"} <= found, found

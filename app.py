@@ -1,0 +1,107 @@
+"""The application factory: settings, extensions, languages, blueprints and error pages."""
+
+import datetime
+import logging
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_compress import Compress
+from flask_wtf.csrf import CSRFProtect
+
+import settings
+from models import make_engine, make_session_factory
+from services.content import load_content
+from services.readability import ReadingSettings
+from services.search import SearchIndex, documents_from_content
+from views import errors, guides, pages, readability, root, visit
+from web import assets, security
+from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
+from web.sessions import ServerSessionInterface
+
+csrf = CSRFProtect()
+babel = Babel()
+compress = Compress()
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(settings.from_environment())
+    app.config.update(overrides or {})
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["komek_db"] = make_session_factory(engine)
+    app.session_interface = ServerSessionInterface(
+        app.extensions["komek_db"], app.config["SESSION_IDLE_MINUTES"], app.config["LIBRARY_SESSION_IDLE_MINUTES"]
+    )
+    # Content is validated once at start-up: a guide with an unsourced fee stops the app here, not a reader.
+    content = load_content(app.config["CONTENT_DIR"], datetime.date.today())
+    app.extensions["komek_content"] = content
+    for warning in content.warnings:
+        app.logger.warning("Content: %s", warning)
+    app.extensions["komek_search"] = SearchIndex(
+        documents_from_content(content, app.config["CONTENT_DIR"] / "search_synonyms.yaml")
+    )
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=babel_locale, default_translation_directories=str(settings.ROOT / "translations"))
+    compress.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.before_request(readability.load_reading_settings)
+    _add_template_helpers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # `/` only chooses a language; every page lives under /kk, /ru or /en.
+    app.register_blueprint(root.bp)
+    # Home, accessibility statement and privacy notice: what Komek is and how it treats people.
+    app.register_blueprint(pages.bp)
+    # Text size, colours and spacing, for readers with low vision.
+    app.register_blueprint(readability.bp)
+    # Guides, life situations, search and checklists: journey 1, "find what to do".
+    app.register_blueprint(guides.bp)
+    # "Finish and clear" for shared computers.
+    app.register_blueprint(visit.bp)
+
+
+def _source_name(url: str) -> str:
+    return urlsplit(url).netloc.removeprefix("www.") or url
+
+
+# Kazakh style writes "2026 жылғы 5 наурыз"; Babel's long Kazakh form is "2026 ж. 5 наурыз".
+_LONG_DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM"}
+
+
+def _long_date(value: datetime.date) -> str:
+    return format_date(value, _LONG_DATE_PATTERNS.get(get_locale().language, "long"))
+
+
+def _source_date(value: str):
+    """A source's own date for display, or None when the source showed none."""
+    try:
+        return _long_date(datetime.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return None
+
+
+def _add_template_helpers(app: Flask) -> None:
+    content = app.extensions["komek_content"]
+    app.jinja_env.filters["source_name"] = _source_name
+    app.jinja_env.filters["source_date"] = _source_date
+    app.jinja_env.filters["long_date"] = _long_date
+    app.jinja_env.filters["format_decimal"] = format_decimal
+    app.jinja_env.globals.update(
+        language_names=LANGUAGE_NAMES,
+        same_page_in=same_page_in,
+        fact=content.facts.__getitem__,
+        site_content=lambda: content,
+    )
+
+    @app.context_processor
+    def page_context():
+        return {"lang": current_language(), "reading": g.get("reading") or ReadingSettings(), "current_path": lambda: request.full_path.rstrip("?")}

@@ -1,0 +1,45 @@
+"""All configuration, read once from environment variables, with safe defaults for development."""
+
+import os
+import pathlib
+import secrets
+
+ROOT = pathlib.Path(__file__).resolve().parent
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _minutes(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start rather than run insecurely in production."""
+
+
+def from_environment() -> dict:
+    environment = os.environ.get("KOMEK_ENV", "development")
+    production = environment == "production"
+    secret_key = os.environ.get("SECRET_KEY")
+    if production and not secret_key:
+        raise ConfigurationError("SECRET_KEY must be set when KOMEK_ENV=production.")
+    if production and not os.environ.get("DATABASE_URL"):
+        raise ConfigurationError("DATABASE_URL must be set when KOMEK_ENV=production.")
+    return {
+        "KOMEK_ENV": environment,
+        # A random key in development means sessions end on restart; production must set its own.
+        "SECRET_KEY": secret_key or secrets.token_hex(32),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'komek.sqlite3'}"),
+        "SESSION_IDLE_MINUTES": _minutes("KOMEK_SESSION_IDLE_MINUTES", 30),
+        "LIBRARY_SESSION_IDLE_MINUTES": _minutes("KOMEK_LIBRARY_SESSION_IDLE_MINUTES", 10),
+        "TERMINAL_MODE": _flag("KOMEK_TERMINAL_MODE"),
+        "SESSION_COOKIE_SECURE": production,
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # A slow reader must never lose a form to an expired token; the session's idle limit is the bound.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "CONTENT_DIR": ROOT / "content",
+        # Where readers report an accessibility problem; the organisation running Komek sets its own.
+        "CONTACT_EMAIL": os.environ.get("KOMEK_CONTACT_EMAIL", "help@komek.example"),
+    }

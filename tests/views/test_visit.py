@@ -1,0 +1,70 @@
+from tests.conftest import csrf_token_from
+
+
+def _finish(client, **fields):
+    token = csrf_token_from(client.get("/en/").get_data(as_text=True))
+    return client.post("/en/finish", data={"csrf_token": token, **fields})
+
+
+def _session_rows(app):
+    from sqlalchemy import func, select
+
+    from models import VisitSession
+
+    with app.extensions["komek_db"]() as db:
+        return db.scalar(select(func.count()).select_from(VisitSession))
+
+
+def test_finish_deletes_the_visit_on_the_server_and_in_the_browser(app, client):
+    client.get("/en/")
+    cookie = client.get_cookie("komek_session").value
+    before = _session_rows(app)
+    response = _finish(client)
+    assert response.status_code == 303 and response.headers["Location"] == "/en/finished?settings=kept"
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert client.get_cookie("komek_session") is None
+    assert _session_rows(app) == before - 1
+    # The old cookie, replayed, finds nothing: the form token from before no longer works.
+    replay = app.test_client()
+    replay.set_cookie("komek_session", cookie)
+    stale_token = csrf_token_from(client.get("/en/").get_data(as_text=True))
+    assert replay.post("/en/settings", data={"csrf_token": stale_token, "size": "100"}).status_code == 400
+
+
+def test_reading_settings_are_kept_unless_the_person_asks(client):
+    client.set_cookie("komek_reading", "size=200")
+    _finish(client)
+    assert client.get_cookie("komek_reading") is not None
+    response = _finish(client, forget_settings="y")
+    assert response.headers["Location"] == "/en/finished?settings=forgotten"
+    assert client.get_cookie("komek_reading") is None
+
+
+def test_confirmation_names_what_was_removed_and_kept(page):
+    soup = page("/en/finished?settings=kept")
+    text = soup.get_text(" ", strip=True)
+    assert "What we removed" in text and "Your reading settings: text size" in text
+    assert soup.response.headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_holds_only_a_random_token(client):
+    client.get("/en/")
+    cookie = client.get_cookie("komek_session")
+    assert len(cookie.value) == 43 and cookie.http_only and cookie.expires is None
+
+
+def test_an_idle_visit_ends_on_the_server(app, client):
+    import datetime
+
+    from sqlalchemy import update
+
+    from models import VisitSession
+    from web.sessions import utcnow
+
+    choices = {"size": "100", "scheme": "device", "line": "normal", "letter": "normal"}
+    token = csrf_token_from(client.get("/en/settings").get_data(as_text=True))
+    with app.extensions["komek_db"]() as db:
+        db.execute(update(VisitSession).values(last_seen_at=utcnow() - datetime.timedelta(minutes=31)))
+        db.commit()
+    expired = client.post("/en/settings", data={"csrf_token": token, **choices})
+    assert expired.status_code == 400 and "This page has expired" in expired.get_data(as_text=True)

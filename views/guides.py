@@ -1,0 +1,79 @@
+"""Find what to do: guides, life situations, search, and the take-away checklist with its QR code."""
+
+from functools import lru_cache
+
+import segno
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from web.i18n import LANGUAGES, current_language, language_blueprint
+
+bp = language_blueprint("guides", __name__)
+
+# Longer queries are cut, not refused: a pasted paragraph still finds something.
+MAX_QUERY_LENGTH = 200
+
+
+def _content():
+    return current_app.extensions["komek_content"]
+
+
+def _guide_or_404(slug: str):
+    guide = _content().guides.get(slug)
+    if guide is None:
+        abort(404)
+    return guide
+
+
+@bp.route("/guides")
+def list_guides():
+    return render_template("pages/guides/list.html", guides=_content().guides.values())
+
+
+@bp.route("/guides/<slug>")
+def show_guide(slug: str):
+    guide = _guide_or_404(slug)
+    return render_template("pages/guides/guide.html", guide=guide, content=_content(), languages=LANGUAGES)
+
+
+@bp.route("/guides/<slug>/checklist")
+def checklist(slug: str):
+    guide = _guide_or_404(slug)
+    # A volunteer may print the checklist in the language of the person they help.
+    sheet_language = request.args.get("language")
+    if sheet_language not in LANGUAGES:
+        sheet_language = current_language()
+    checklist_url = url_for("guides.checklist", slug=slug, lang=sheet_language, _external=True)
+    with force_locale(sheet_language):
+        sheet = render_template(
+            "partials/checklist_sheet.html", guide=guide, content=_content(), sheet_language=sheet_language,
+            checklist_url=checklist_url, qr_svg=qr_svg(checklist_url),
+        )
+    return render_template("pages/guides/checklist.html", guide=guide, sheet=Markup(sheet),
+                           sheet_language=sheet_language, languages=LANGUAGES)
+
+
+@bp.route("/situations/<slug>")
+def show_situation(slug: str):
+    situation = _content().situations.get(slug)
+    if situation is None:
+        abort(404)
+    guides = [_content().guides[guide_slug] for guide_slug in situation.guides]
+    return render_template("pages/guides/situation.html", situation=situation, guides=guides)
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    results = current_app.extensions["komek_search"].search(query) if query.strip() else []
+    found = [(_content().guides if r.document.kind == "guide" else _content().situations)[r.document.slug] for r in results]
+    return render_template("pages/guides/search.html", query=query, results=list(zip(results, found)))
+
+
+@lru_cache(maxsize=256)
+def qr_svg(url: str) -> Markup:
+    """The QR code as inline SVG: no extra request, and it prints sharply at any size."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=False)
+    # The address is written out beside the code, so the picture itself is hidden from screen readers.
+    return Markup(svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1))
