@@ -28,7 +28,7 @@ static/build/manifest.json: node_modules/.installed static/css/site.css static/j
 
 .PHONY: compile-translations migrate
 compile-translations: $(BIN)/.installed
-	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations >/dev/null
 
 migrate: $(BIN)/.installed
 	mkdir -p instance

@@ -1,0 +1,106 @@
+import re
+
+import pytest
+
+
+def _section_headings(soup):
+    return [h.get_text(strip=True) for h in soup.find("main").find_all("h2")]
+
+
+def test_a_guide_states_the_cost_first_in_tenge_for_this_year(page):
+    soup = page("/en/guides/id-card")
+    headings = _section_headings(soup)
+    assert headings.index("Cost and how to pay") < headings.index("What to bring") < headings.index("Where to go")
+    cost = soup.find(id="cost").find_next("ul").get_text(" ", strip=True)
+    assert "865 tenge (0.2 МРП) in 2026" in cost
+    assert "4,325 tenge (1 МРП) in 2026" in cost
+    assert "You don't need to pay anyone to help you with this." in soup.get_text()
+
+
+def test_amounts_use_each_languages_number_format(page):
+    assert "4\xa0325 тенге (1 МРП) в 2026 году" in page("/ru/guides/id-card").get_text()
+    assert "2026 жылы 4\xa0325 теңге (1 АЕК)" in page("/kk/guides/id-card").get_text()
+
+
+def test_free_only_where_a_fact_says_so(page):
+    assert "Free" in page("/en/guides/birth-registration").find(class_="big").get_text()
+    unknown = page("/en/guides/age-pension")
+    assert unknown.find(class_="big") is None
+    assert "We could not confirm the cost" in unknown.get_text()
+
+
+def test_in_person_only_is_said_plainly(page):
+    assert "You must go in person" in page("/en/guides/id-card").get_text()
+    assert "You must go in person" not in page("/en/guides/digital-signature").get_text()
+
+
+def test_sources_are_listed_with_their_dates(page):
+    soup = page("/en/guides/book-con-visit")
+    sources = soup.find("h2", string="Sources").find_next("ul").get_text(" ", strip=True)
+    assert "qagro.kz" in sources and "published 8 November 2020" in sources
+    assert "checked 25 November 2026" in sources
+    assert "date not shown by the source" in sources
+
+
+def test_old_facts_show_their_year_beside_them(page):
+    text = page("/en/guides/book-con-visit").get_text(" ", strip=True)
+    assert "(source from 2020)" in text
+
+
+def test_situation_links_its_guides_in_order(page):
+    soup = page("/ru/situations/lost-documents")
+    links = [a["href"] for a in soup.find("h2").find_next("ol").find_all("a")]
+    assert links == ["/ru/guides/id-card", "/ru/guides/passport"]
+
+
+def test_home_lists_the_life_situations(page):
+    soup = page("/kk/")
+    assert soup.find("a", href="/kk/situations/stranger-registered")
+
+
+@pytest.mark.parametrize("query, first", [("pasport", "/en/guides/passport"), ("прописка", "/en/guides/residence-registration"),
+                                          ("садик", "/en/guides/kindergarten-queue"), ("жеке куәлік", "/en/guides/id-card")])
+def test_search_finds_guides_from_any_language(page, query, first):
+    soup = page("/en/search", query_string={"q": query})
+    results = soup.find(id="search-results")
+    assert re.search(r"\d+ results? found", results.get_text())
+    assert first in [a["href"] for a in results.find_all("a")][:3]
+
+
+@pytest.mark.parametrize("raw_query", ["", "%20%20", "zzzzqqqxx", "x" * 10_000, "%00%01%EF%BF%BD%FF%FE"])
+def test_an_empty_or_nonsense_query_gets_a_helpful_page(page, raw_query):
+    soup = page(f"/ru/search?q={raw_query}")
+    assert soup.find("a", href="/ru/situations/lost-documents"), "nothing found offers the situations"
+    assert "1414" in soup.find("main").get_text()
+
+
+@pytest.mark.parametrize("query", ["<script>alert(1)</script>", "' OR 1=1 --", "паспорт" * 3000])
+def test_hostile_queries_are_shown_as_text(page, query):
+    html = page("/ru/search", query_string={"q": query}).response.get_data(as_text=True)
+    assert "<script>alert" not in html
+
+
+def test_unknown_guide_is_a_404_with_search_and_situations(page):
+    soup = page("/en/guides/no-such-guide", expected_status=404)
+    assert soup.find("form", role="search")
+    assert soup.find("a", href="/en/situations/new-baby")
+
+
+def test_checklist_in_another_language_for_a_relative(page):
+    soup = page("/en/guides/id-card/checklist", query_string={"language": "kk"})
+    sheet = soup.find(class_="sheet")
+    assert sheet["lang"] == "kk"
+    assert "Не алып бару керек" in sheet.get_text()
+    assert soup.html["lang"] == "en" and "Checklist" in soup.h1.get_text()
+    assert "http://localhost/kk/guides/id-card/checklist" in sheet.find(class_="url").get_text()
+
+
+def test_checklist_has_a_qr_code_hidden_from_screen_readers_with_the_address_written_out(page):
+    sheet = page("/ru/guides/passport/checklist").find(class_="sheet")
+    svg = sheet.find("svg")
+    assert svg["aria-hidden"] == "true"
+    assert "/ru/guides/passport/checklist" in sheet.get_text()
+
+
+def test_checklist_with_an_unknown_language_uses_the_page_language(page):
+    assert page("/ru/guides/id-card/checklist", query_string={"language": "de"}).find(class_="sheet")["lang"] == "ru"
