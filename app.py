@@ -94,6 +94,8 @@ def _add_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["source_name"] = _source_name
     app.jinja_env.filters["source_date"] = _source_date
     app.jinja_env.filters["long_date"] = _long_date
+    # A fact past its review date is still shown, with a warning that it may have changed.
+    app.jinja_env.tests["stale"] = lambda fact: fact.is_stale(datetime.date.today())
     app.jinja_env.filters["format_decimal"] = format_decimal
     app.jinja_env.globals.update(
         language_names=LANGUAGE_NAMES,

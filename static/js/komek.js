@@ -6,7 +6,13 @@
     if (summary) { summary.focus(); return true; }
     return false;
   }
-  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
   // Links in the error summary move focus to the field, not just scroll to it.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");

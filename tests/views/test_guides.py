@@ -104,3 +104,19 @@ def test_checklist_has_a_qr_code_hidden_from_screen_readers_with_the_address_wri
 
 def test_checklist_with_an_unknown_language_uses_the_page_language(page):
     assert page("/ru/guides/id-card/checklist", query_string={"language": "de"}).find(class_="sheet")["lang"] == "ru"
+
+
+def test_a_fact_past_its_review_date_is_flagged_on_the_page(tmp_path):
+    import shutil
+
+    from settings import ROOT
+    from tests.support import make_test_app
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    facts = content / "facts" / "id_card_passport.yaml"
+    facts.write_text(facts.read_text().replace("  - key: id_card_fee_mrp\n", "  - key: id_card_fee_mrp\n    review_by: 2020-01-01\n", 1))
+    app = make_test_app(tmp_path / "db.sqlite3", CONTENT_DIR=content)
+    html = app.test_client().get("/en/guides/id-card").get_data(as_text=True)
+    assert "This may have changed since we checked it." in html
+    assert "This may have changed" not in app.test_client().get("/en/guides/birth-registration").get_data(as_text=True)
