@@ -14,7 +14,10 @@ from models import make_engine, make_session_factory
 from services.content import load_content
 from services.readability import ReadingSettings
 from services.search import SearchIndex, documents_from_content
-from views import errors, guides, pages, readability, root, visit
+from journeys import APPLICATIONS
+from journeys.base import for_other
+from services.validation import format_phone
+from views import apply, errors, guides, pages, readability, root, visit
 from web import assets, security
 from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
@@ -65,6 +68,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(readability.bp)
     # Guides, life situations, search and checklists: journey 1, "find what to do".
     app.register_blueprint(guides.bp)
+    # Prepare an application, one question per page: journey 2.
+    app.register_blueprint(apply.bp)
     # "Finish and clear" for shared computers.
     app.register_blueprint(visit.bp)
 
@@ -89,11 +94,21 @@ def _source_date(value: str):
         return None
 
 
+def _autocomplete_for(question, answers) -> str:
+    """WCAG 1.3.5: the browser may fill in a person's own details, never someone else's."""
+    about_filler = question.name.startswith("helper_")
+    if question.autocomplete and (about_filler or not for_other(answers)):
+        return question.autocomplete
+    return "off"
+
+
 def _add_template_helpers(app: Flask) -> None:
     content = app.extensions["komek_content"]
     app.jinja_env.filters["source_name"] = _source_name
     app.jinja_env.filters["source_date"] = _source_date
     app.jinja_env.filters["long_date"] = _long_date
+    app.jinja_env.filters["iso_date"] = datetime.date.fromisoformat
+    app.jinja_env.filters["phone"] = format_phone
     # A fact past its review date is still shown, with a warning that it may have changed.
     app.jinja_env.tests["stale"] = lambda fact: fact.is_stale(datetime.date.today())
     app.jinja_env.filters["format_decimal"] = format_decimal
@@ -102,6 +117,8 @@ def _add_template_helpers(app: Flask) -> None:
         same_page_in=same_page_in,
         fact=content.facts.__getitem__,
         site_content=lambda: content,
+        application_for=APPLICATIONS.get,
+        autocomplete_for=_autocomplete_for,
     )
 
     @app.context_processor

@@ -33,6 +33,8 @@ def from_environment() -> dict:
         "SECRET_KEY": secret_key or secrets.token_hex(32),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'komek.sqlite3'}"),
         "SESSION_IDLE_MINUTES": _minutes("KOMEK_SESSION_IDLE_MINUTES", 30),
+        # How long an unfinished application is kept for its return code.
+        "DRAFT_DAYS": int(os.environ.get("KOMEK_DRAFT_DAYS", 30)),
         "LIBRARY_SESSION_IDLE_MINUTES": _minutes("KOMEK_LIBRARY_SESSION_IDLE_MINUTES", 10),
         "TERMINAL_MODE": _flag("KOMEK_TERMINAL_MODE"),
         "SESSION_COOKIE_SECURE": production,

@@ -33,8 +33,8 @@ def base_url(app):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _chromium(javascript: bool = True):
+    """Debian's Chromium, headless, with a fresh profile and nothing that calls out to the network."""
     profile = tempfile.mkdtemp(prefix="komek-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -42,10 +42,29 @@ def browser():
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1000"):
         options.add_argument(flag)
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2,
+                                                  "webkit.webprefs.javascript_enabled": False})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return driver, profile
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver, profile = _chromium()
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browsers_without_javascript():
+    """Two browsers with JavaScript off: the person's own computer, and a second one to resume on."""
+    started = [_chromium(javascript=False) for _computer in range(2)]
+    yield [driver for driver, _profile in started]
+    for driver, profile in started:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 class Auditor:
@@ -55,6 +74,7 @@ class Auditor:
         self.driver = driver
         self.axe = Axe(driver, script_url=str(AXE_SCRIPT))
         self.audits = 0
+        Auditor.last = self
 
     def audit(self) -> list[dict]:
         self.axe.inject()
@@ -76,3 +96,9 @@ class Auditor:
 @pytest.fixture(scope="session")
 def auditor(browser):
     return Auditor(browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    auditor = getattr(Auditor, "last", None)
+    if auditor:
+        terminalreporter.write_line(f"axe audits run: {auditor.audits}")

@@ -10,8 +10,9 @@ from tests.state_client import fetch_state
 
 
 def _show(browser, base_url, app, state, lang):
-    """GET states load normally; POST states (error pages) are fetched by the test client and written in."""
-    if state.post is None:
+    """Plain GET states load normally; states that need a visit prepared first, or a POST (error pages),
+    are fetched by the test client and written into a page of ours."""
+    if state.post is None and state.prepare is None:
         browser.get(base_url + state.path(lang, app))
         return
     html = fetch_state(app.test_client(), state, lang, app).get_data(as_text=True)

@@ -33,6 +33,8 @@ def make_session_factory(engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-from models.visit import VisitSession  # noqa: E402  (registers the table on Base.metadata)
+# Imported here so every table is on Base.metadata for Alembic.
+from models.application import Attempt, Draft, Submission  # noqa: E402
+from models.visit import VisitSession  # noqa: E402
 
-__all__ = ["Base", "VisitSession", "make_engine", "make_session_factory"]
+__all__ = ["Attempt", "Base", "Draft", "Submission", "VisitSession", "make_engine", "make_session_factory"]

@@ -92,24 +92,21 @@ def _encoded_birth_date(iin: str) -> datetime.date | None:
     return _real_date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
 
 
-def _is_twelve_digits(iin: str) -> bool:
-    return len(iin) == IIN_LENGTH and iin.isascii() and iin.isdigit()
-
-
 def iin_birth_date(iin: object) -> datetime.date | None:
     """The birth date written into the first seven digits, or None if they do not make one."""
     digits = normalise_iin(iin)
-    return _encoded_birth_date(digits) if _is_twelve_digits(digits) else None
+    return _encoded_birth_date(digits) if len(digits) == IIN_LENGTH else None
 
 
 def iin_sex(iin: object) -> Literal["male", "female"] | None:
     digits = normalise_iin(iin)
-    if not _is_twelve_digits(digits) or int(digits[6]) not in _CENTURY_BY_DIGIT:
+    if len(digits) != IIN_LENGTH or int(digits[6]) not in _CENTURY_BY_DIGIT:
         return None
     return "male" if int(digits[6]) % 2 else "female"
 
 
 def check_iin(value: object, birth_date: datetime.date | None = None) -> IinProblem | None:
+    """The first problem with a typed IIN, or None. With birth_date, the IIN must also encode that date."""
     digits = _ascii_digits(_without(_IIN_SEPARATORS, value))
     if digits is None:
         return IinProblem("not_digits", len(normalise_iin(value)))

@@ -5,6 +5,7 @@ nor in EXCLUDED (with a reason) fails `test_every_route_is_audited`, so a new pa
 """
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -22,6 +23,8 @@ class PageState:
     status: int = 200
     # Used for the colour-scheme × text-size audit: one state per template is enough there.
     template: str | None = None
+    # Brings a fresh client to this state first (a draft with some answers, a confirmed application).
+    prepare: Callable | None = None
 
     def path(self, lang: str, app) -> str:
         from urllib.parse import urlencode
@@ -38,6 +41,8 @@ EXCLUDED = {
     "static": "files, not pages",
     "root.choose_language": "only redirects to /<lang>/ (tested in tests/views/test_pages.py)",
     "visit.finish": "a POST that redirects to visit.finished, which is audited",
+    "apply.begin": "a POST that starts a draft and redirects to the first question, which is audited",
+    "apply.confirm": "a POST that redirects to apply.done, which is audited",
 }
 
 
@@ -69,6 +74,7 @@ def page_states(app) -> list[PageState]:
                                 template="guide" if slug == first_guide else None))
         states.append(PageState(f"checklist {slug}", "guides.checklist", values={"slug": slug},
                                 template="checklist" if slug == first_guide else None))
+    states += application_states()
     for slug in content.situations:
         states.append(PageState(f"situation {slug}", "guides.show_situation", values={"slug": slug},
                                 template="situation" if slug == next(iter(content.situations)) else None))
@@ -78,3 +84,70 @@ def page_states(app) -> list[PageState]:
 def unaudited_endpoints(app) -> set[str]:
     audited = {state.endpoint for state in page_states(app)}
     return {rule.endpoint for rule in app.url_map.iter_rules()} - audited - set(EXCLUDED)
+
+
+def _walked(slug, for_other=False, stop_before=None, then=None):
+    def prepare(client, lang):
+        from tests.journey_support import walk
+
+        walk(client, slug, lang, for_other=for_other, stop_before=stop_before)
+        if then:
+            then(client, lang)
+    return prepare
+
+
+def _submitted(slug):
+    def prepare(client, lang):
+        from tests.journey_support import submit
+
+        submit(client, slug, lang)
+    return prepare
+
+
+# For each kind of question, a wrong answer that shows its error message.
+WRONG_ANSWERS = {"choice": {}, "name": {"{name}": "<script>x</script>"}, "date": {"{name}-day": "31", "{name}-month": "2", "{name}-year": "2020"},
+                 "iin": {"{name}": "12345"}, "phone": {"{name}": "12"}, "text": {"{name}": ""}}
+
+
+def application_states() -> list[PageState]:
+    from journeys import APPLICATIONS
+    from tests.journey_support import application_questions
+
+    states = [
+        PageState("resume", "apply.resume", template="apply-resume"),
+        PageState("resume, wrong code", "apply.resume", post={"code": "AAAA-BBBB-CC", "birth_date-day": "1",
+                  "birth_date-month": "1", "birth_date-year": "1950"}, template="apply-resume-error"),
+    ]
+    for slug, application in APPLICATIONS.items():
+        values = {"application": slug}
+        states += [
+            PageState(f"{slug}: start", "apply.start", values, template="apply-start"),
+            PageState(f"{slug}: not covered", "apply.not_covered", values, template="apply-not-covered"),
+            PageState(f"{slug}: check", "apply.check", values, prepare=_walked(slug), template=f"apply-check-{slug}"),
+            PageState(f"{slug}: check, for someone else", "apply.check", values, prepare=_walked(slug, for_other=True)),
+            PageState(f"{slug}: save, asking the date of birth", "apply.save", values,
+                      prepare=_walked(slug, stop_before="applicant_name"), template=f"apply-save-{slug}"),
+            PageState(f"{slug}: save, with the code", "apply.save", values, prepare=_walked(slug)),
+            PageState(f"{slug}: done", "apply.done", values, prepare=_submitted(slug), template="apply-done"),
+            PageState(f"{slug}: answers to print", "apply.answers", values, prepare=_submitted(slug), template=f"apply-answers-{slug}"),
+            PageState(f"{slug}: keep this slip", "apply.keep_this", values, prepare=_submitted(slug), template="apply-keep-this"),
+        ]
+        for for_other in (False, True):
+            for name in application_questions(slug, for_other):
+                question = next(q for q in application.questions if q.name == name)
+                qvalues = {**values, "question": question.slug}
+                who = "someone else" if for_other else "self"
+                prepare = _walked(slug, for_other=for_other, stop_before=name)
+                states.append(PageState(f"{slug}: {name} ({who})", "apply.question", qvalues, prepare=prepare,
+                                        template=f"apply-question-{question.kind}" if not for_other else None))
+                if not for_other:
+                    wrong = {key.format(name=name): value for key, value in WRONG_ANSWERS[question.kind].items()}
+                    states.append(PageState(f"{slug}: {name} with an error", "apply.question", qvalues, prepare=prepare,
+                                            post=wrong, template=f"apply-question-{question.kind}-error"))
+    # One state per template in the scheme × size audit: the first one keeps its template name.
+    seen = set()
+    for index, state in enumerate(states):
+        if state.template in seen:
+            states[index] = PageState(**{**state.__dict__, "template": None})
+        seen.add(state.template)
+    return states

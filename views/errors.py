@@ -2,9 +2,11 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from views import apply
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,12 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_expired_form(error: CSRFError):
-    # Almost always a visit that timed out or was cleared: say so, never show a bare error.
+    # Almost always a visit that timed out or was cleared: say so, never show a bare error. A question
+    # page comes back with what was typed, so nothing is lost.
+    if request.endpoint == "apply.question":
+        page = apply.expired_question_page()
+        if page:
+            return page
     return render_template("pages/error.html", status=400, expired_form=True), 400
 
 
