@@ -56,7 +56,23 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(readability.load_reading_settings)
     _add_template_helpers(app)
     _register_blueprints(app)
+    _register_commands(app)
     return app
+
+
+def _register_commands(app: Flask) -> None:
+    @app.cli.command("purge")
+    def purge_command():
+        """Delete drafts, submissions, attempts and visits that are past their retention period."""
+        from datetime import timedelta
+
+        from services.retention import purge
+        from web.sessions import utcnow
+
+        idle = timedelta(minutes=max(app.config["SESSION_IDLE_MINUTES"], app.config["LIBRARY_SESSION_IDLE_MINUTES"]))
+        with app.extensions["komek_db"]() as db, db.begin():
+            deleted = purge(db, utcnow(), app.config["SUBMISSION_DAYS"], idle)
+        print(", ".join(f"{count} {kind}" for kind, count in deleted.items()), "deleted")
 
 
 def _register_blueprints(app: Flask) -> None:

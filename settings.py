@@ -35,6 +35,8 @@ def from_environment() -> dict:
         "SESSION_IDLE_MINUTES": _minutes("KOMEK_SESSION_IDLE_MINUTES", 30),
         # How long an unfinished application is kept for its return code.
         "DRAFT_DAYS": int(os.environ.get("KOMEK_DRAFT_DAYS", 30)),
+        # How long confirmed answers are kept for the organisation's helpers; `flask purge` deletes older ones.
+        "SUBMISSION_DAYS": int(os.environ.get("KOMEK_SUBMISSION_DAYS", 180)),
         "LIBRARY_SESSION_IDLE_MINUTES": _minutes("KOMEK_LIBRARY_SESSION_IDLE_MINUTES", 10),
         "TERMINAL_MODE": _flag("KOMEK_TERMINAL_MODE"),
         "SESSION_COOKIE_SECURE": production,

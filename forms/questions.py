@@ -77,25 +77,15 @@ class DatePartsField(Field):
         self.data = when.isoformat()
 
 
-def _check_name(question):
+def _check_and_normalise(question, find_problem, normalise, messages):
+    """A validator for a one-line answer: our message for each problem, and the stored form when it is fine."""
     def check(form, field):
-        problem = validation.check_name(field.data)
+        problem = find_problem(field.data)
         if problem == "empty":
             raise StopValidation(question.missing)
         if problem:
-            raise ValidationError(NAME_MESSAGES[problem])
-        field.data = validation.normalise_name(field.data)
-    return check
-
-
-def _check_phone(question):
-    def check(form, field):
-        problem = validation.check_phone(field.data)
-        if problem == "empty":
-            raise StopValidation(question.missing)
-        if problem:
-            raise ValidationError(PHONE_MESSAGES[problem])
-        field.data = validation.normalise_phone(field.data)
+            raise ValidationError(messages[problem])
+        field.data = normalise(field.data)
     return check
 
 
@@ -139,10 +129,13 @@ def question_field(question: Question, answers: dict):
         return DatePartsField(label, question.missing, question.past_only)
     if question.kind == "text":
         return TextAreaField(label, validators=[_check_text(question)])
-    checks = {"name": _check_name, "phone": _check_phone}
     if question.kind == "iin":
         return StringField(label, validators=[_check_iin(question, answers)])
-    return StringField(label, validators=[checks[question.kind](question)])
+    if question.kind == "phone":
+        return StringField(label, validators=[_check_and_normalise(question, validation.check_phone,
+                                                                   validation.normalise_phone, PHONE_MESSAGES)])
+    return StringField(label, validators=[_check_and_normalise(question, validation.check_name,
+                                                               validation.normalise_name, NAME_MESSAGES)])
 
 
 def question_form(question: Question, answers: dict, formdata=None, csrf=True):

@@ -40,7 +40,6 @@ class PageState:
 EXCLUDED = {
     "static": "files, not pages",
     "root.choose_language": "only redirects to /<lang>/ (tested in tests/views/test_pages.py)",
-    "visit.finish": "a POST that redirects to visit.finished, which is audited",
     "apply.begin": "a POST that starts a draft and redirects to the first question, which is audited",
     "apply.confirm": "a POST that redirects to apply.done, which is audited",
 }
@@ -58,6 +57,9 @@ def page_states(app) -> list[PageState]:
                   template="settings-error"),
         PageState("finished, settings kept", "visit.finished", query={"settings": "kept"}, template="finished"),
         PageState("finished, settings forgotten", "visit.finished", query={"settings": "forgotten"}),
+        PageState("finish with an unfinished draft: write down the code", "visit.finish", post={},
+                  prepare=_walked("id-card", stop_before="circumstances"),
+                  template="before-finish"),
         PageState("guide list", "guides.list_guides", template="guide-list"),
         PageState("search, empty", "guides.search", template="search"),
         PageState("search with results", "guides.search", query={"q": "pasport"}, template="search-results"),

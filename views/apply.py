@@ -228,45 +228,38 @@ def confirm(application):
     return redirect(url_for("apply.done", application=application.slug), 303)
 
 
-def _receipt(db, application):
+def _render_receipt_page(application_slug: str, template: str, with_secret_code: bool = False):
+    """A page about the application confirmed in this visit; its id lives in the session, never in the URL."""
+    application = _application(application_slug)
     receipt = _session_map("receipts").get(application.slug)
-    submission = db.get(Submission, receipt["submission"]) if receipt else None
-    if submission is None:
-        abort(404)
-    return submission, receipt.get("secret_code")
+    with _db() as db:
+        submission = db.get(Submission, receipt["submission"]) if receipt else None
+        if submission is None:
+            abort(404)
+        return render_template(template, application=application, submission=submission, answers=submission.answers,
+                               rows=_rows(application, submission.answers), guide=_guide(application),
+                               content=current_app.extensions["komek_content"],
+                               secret_code=receipt.get("secret_code") if with_secret_code else None)
 
 
 @bp.route("/<application>/done")
 @no_store
 def done(application):
-    application = _application(application)
-    with _db() as db:
-        submission, _secret = _receipt(db, application)
-        return render_template("pages/apply/done.html", application=application, submission=submission,
-                               guide=_guide(application))
+    return _render_receipt_page(application, "pages/apply/done.html")
 
 
 @bp.route("/<application>/answers")
 @no_store
 def answers(application):
     """The sheet to take to ЦОН: answers, documents, cost, where to go, the reference; never the secret code."""
-    application = _application(application)
-    with _db() as db:
-        submission, _secret = _receipt(db, application)
-        return render_template("pages/apply/answers.html", application=application, submission=submission,
-                               rows=_rows(application, submission.answers), answers=submission.answers,
-                               guide=_guide(application), content=current_app.extensions["komek_content"])
+    return _render_receipt_page(application, "pages/apply/answers.html")
 
 
 @bp.route("/<application>/keep-this")
 @no_store
 def keep_this(application):
     """A separate slip with the reference and the secret code, for the person to keep at home."""
-    application = _application(application)
-    with _db() as db:
-        submission, secret_code = _receipt(db, application)
-        return render_template("pages/apply/keep_this.html", application=application, submission=submission,
-                               secret_code=secret_code)
+    return _render_receipt_page(application, "pages/apply/keep_this.html", with_secret_code=True)
 
 
 @bp.route("/<application>/not-covered")

@@ -68,3 +68,20 @@ def test_an_idle_visit_ends_on_the_server(app, client):
         db.commit()
     expired = client.post("/en/settings", data={"csrf_token": token, **choices})
     assert expired.status_code == 400 and "This page has expired" in expired.get_data(as_text=True)
+
+
+def test_finish_first_reminds_of_the_return_code_of_an_unfinished_draft(app, client):
+    import re
+
+    from tests.journey_support import walk
+
+    walk(client, "id-card", "en", stop_before="circumstances")
+    code = re.search(r'class="big code">([^<]+)<', client.get("/en/apply/id-card/save").get_data(as_text=True)).group(1)
+    reminder = _finish(client)
+    assert reminder.status_code == 200 and code in reminder.get_data(as_text=True)
+    assert reminder.headers["Cache-Control"] == "no-store"
+    assert client.get_cookie("komek_session") is not None, "nothing is cleared before the person confirms"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', reminder.get_data(as_text=True)).group(1)
+    cleared = client.post("/en/finish", data={"csrf_token": token, "codes_seen": "y"})
+    assert cleared.headers["Location"] == "/en/finished?settings=kept"
+    assert client.get("/en/apply/id-card/check").status_code == 302, "the draft is gone from this browser"
