@@ -43,8 +43,8 @@ def _chromium(javascript: bool = True):
                  "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1000"):
         options.add_argument(flag)
     if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2,
-                                                  "webkit.webprefs.javascript_enabled": False})
+        # Blink's own switch: the content-settings preference is ignored by headless Chromium.
+        options.add_argument("--blink-settings=scriptEnabled=false")
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     return driver, profile
 

@@ -5,7 +5,10 @@ import re
 import time
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from journeys import APPLICATIONS
 from tests.journey_support import example_answers
@@ -13,8 +16,18 @@ from tests.journey_support import example_answers
 TIMINGS = {}
 
 
+def _click_and_wait(driver, element):
+    """Click, then wait for the next page: a form submit returns before the new page is there."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,))
+    wait.until(staleness_of(page))
+    # The footer comes last: once it is there, the new page has been parsed to the end.
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "footer.site-footer"))
+
+
 def _continue(driver):
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])").click()
+    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])"))
 
 
 def _answer_current_question(driver, answers):
@@ -39,11 +52,11 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
     answers = example_answers(slug, for_other)
     started = time.perf_counter()
     first.get(f"{base_url}/{lang}/apply/{slug}")
-    first.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _click_and_wait(first, first.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     # Answer until the applicant's date of birth is saved, then "Save and come back later".
     while "applicant-iin" not in first.current_url:
         _answer_current_question(first, answers)
-    first.find_element(By.CSS_SELECTOR, "button[name=save]").click()
+    _click_and_wait(first, first.find_element(By.CSS_SELECTOR, "button[name=save]"))
     code = first.find_element(By.CSS_SELECTOR, ".code").text
     assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}", code)
 
@@ -53,12 +66,14 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
     for part, value in (("day", "27"), ("month", "3"), ("year", "1958")):
         second.find_element(By.NAME, f"birth_date-{part}").send_keys(value)
     _continue(second)
-    assert second.current_url.endswith("/applicant-iin")
+    # The (optional, empty) IIN was saved with "Save and come back later": it goes on after it.
+    assert second.current_url.endswith(f"/apply/{slug}/" + APPLICATIONS[slug].questions[APPLICATIONS[slug].questions.index(
+        APPLICATIONS[slug].question("applicant-iin")) + 1].slug)
     while not second.current_url.endswith("/check"):
         _answer_current_question(second, answers)
 
     # Change an answer from the check page: it comes back to the check page.
-    second.find_element(By.CSS_SELECTOR, "a[href$='/applicant-name']").click()
+    _click_and_wait(second, second.find_element(By.CSS_SELECTOR, "a[href$='/applicant-name']"))
     name = second.find_element(By.NAME, "applicant_name")
     name.clear()
     name.send_keys("Гүлнар Нұрланова")
@@ -66,7 +81,7 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
     assert second.current_url.endswith("/check")
     assert "Гүлнар Нұрланова" in second.find_element(By.TAG_NAME, "main").text
 
-    second.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    _click_and_wait(second, second.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert second.current_url.endswith("/done")
     reference = re.search(r"KMK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", second.find_element(By.TAG_NAME, "main").text).group(0)
     TIMINGS[(slug, for_other, lang)] = time.perf_counter() - started
