@@ -35,6 +35,9 @@ def make_session_factory(engine) -> sessionmaker[Session]:
 
 # Imported here so every table is on Base.metadata for Alembic.
 from models.application import Attempt, Draft, Submission  # noqa: E402
+from models.help import Appointment, HomeVisit  # noqa: E402
+from models.staff import AuditEntry, Notice, ReferenceLock, StaffAccount, StatusEvent  # noqa: E402
 from models.visit import VisitSession  # noqa: E402
 
-__all__ = ["Attempt", "Base", "Draft", "Submission", "VisitSession", "make_engine", "make_session_factory"]
+__all__ = ["Appointment", "Attempt", "AuditEntry", "Base", "Draft", "HomeVisit", "Notice", "ReferenceLock",
+           "StaffAccount", "StatusEvent", "Submission", "VisitSession", "make_engine", "make_session_factory"]

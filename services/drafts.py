@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from journeys.base import Application
 from models import Draft, Submission
-from services import codes
+from services import cases, codes
 
 
 def create(db, application: Application, now: datetime, keep_days: int) -> Draft:
@@ -75,6 +75,7 @@ def submit(db, draft: Draft, application: Application, language: str, now: datet
         try:
             with db.begin_nested():
                 db.add(submission)
+                cases.record_status(db, submission, "received", now)
             return Receipt(submission, secret_code)
         except IntegrityError:
             # Either another request with the same token won the race (the unique constraint made
