@@ -17,7 +17,7 @@ from services.search import SearchIndex, documents_from_content
 from journeys import APPLICATIONS
 from journeys.base import for_other
 from services.validation import format_phone
-from views import apply, errors, guides, pages, readability, root, visit
+from views import apply, errors, guides, help, pages, readability, root, staff, status, visit
 from web import assets, security
 from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
@@ -86,6 +86,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(guides.bp)
     # Prepare an application, one question per page: journey 2.
     app.register_blueprint(apply.bp)
+    # The organisation's help points, appointments and home visits: journey 3.
+    app.register_blueprint(help.bp)
+    # Status with a reference and a secret code, no account: journey 4.
+    app.register_blueprint(status.bp)
+    # The helpers' console, behind a sign-in.
+    app.register_blueprint(staff.bp)
     # "Finish and clear" for shared computers.
     app.register_blueprint(visit.bp)
 

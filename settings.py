@@ -37,6 +37,10 @@ def from_environment() -> dict:
         "DRAFT_DAYS": int(os.environ.get("KOMEK_DRAFT_DAYS", 30)),
         # How long confirmed answers are kept for the organisation's helpers; `flask purge` deletes older ones.
         "SUBMISSION_DAYS": int(os.environ.get("KOMEK_SUBMISSION_DAYS", 180)),
+        # The organisation's help points; the shipped file is example data and says so on every page.
+        "HELP_POINTS_FILE": pathlib.Path(os.environ.get("KOMEK_HELP_POINTS_FILE", ROOT / "content" / "help_points.yaml")),
+        # A helper's console session ends sooner than a citizen's visit.
+        "STAFF_IDLE_MINUTES": _minutes("KOMEK_STAFF_IDLE_MINUTES", 15),
         "LIBRARY_SESSION_IDLE_MINUTES": _minutes("KOMEK_LIBRARY_SESSION_IDLE_MINUTES", 10),
         "TERMINAL_MODE": _flag("KOMEK_TERMINAL_MODE"),
         "SESSION_COOKIE_SECURE": production,
