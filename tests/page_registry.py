@@ -4,8 +4,7 @@ The accessibility audit and the page-weight budget both walk this list. A route 
 nor in EXCLUDED (with a reason) fails `test_every_route_is_audited`, so a new page can't be forgotten.
 """
 
-from dataclasses import dataclass, field
-from typing import Callable
+from tests.page_registry_common import LANGUAGES, PageState
 
 from tests.page_registry_help import EXCLUDED as EXCLUDED_HELP
 from tests.page_registry_help import help_states
@@ -14,33 +13,6 @@ from tests.page_registry_staff import staff_states
 from tests.page_registry_status import EXCLUDED as EXCLUDED_STATUS
 from tests.page_registry_status import status_states
 
-LANGUAGES = ("kk", "ru", "en")
-
-
-@dataclass(frozen=True)
-class PageState:
-    name: str
-    endpoint: str
-    values: dict = field(default_factory=dict)
-    query: dict = field(default_factory=dict)
-    # Form fields for a state reached by a POST (an error state); the CSRF token is added by the caller.
-    post: dict | None = None
-    # Sent without the CSRF token: the "this page has expired" state.
-    omit_csrf: bool = False
-    status: int = 200
-    # Used for the colour-scheme × text-size audit: one state per template is enough there.
-    template: str | None = None
-    # Brings a fresh client to this state first (a draft with some answers, a confirmed application).
-    prepare: Callable | None = None
-
-    def path(self, lang: str, app) -> str:
-        from urllib.parse import urlencode
-
-        with app.test_request_context():
-            from flask import url_for
-
-            url = url_for(self.endpoint, lang=lang, **self.values) if self.endpoint else self.values["path"].format(lang=lang)
-        return f"{url}?{urlencode(self.query)}" if self.query else url
 
 
 # Routes that render no page of their own.
