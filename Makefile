@@ -40,8 +40,10 @@ browsers:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# The fast tests in parallel, then the browser audits in one Chromium session.
 test: install browsers
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests -n 2
+	$(BIN)/python -m pytest accessibility_tests
 
 # For development: everything except the browser audits.
 test-fast: install

@@ -49,6 +49,13 @@ def page_states(app) -> list[PageState]:
                   template="error-400"),
         PageState("checklist in another language", "guides.checklist", values={"slug": first_guide},
                   query={"language": "ru"}),
+        PageState("pack: choose", "guides.pack", values={"slug": "id-card"}, template="pack"),
+        PageState("pack: made, in another language", "guides.pack", values={"slug": "id-card"},
+                  post={"language": "ru", "helper_phone": "8 701 123 45 67"}, template="pack-made"),
+        PageState("pack: wrong phone", "guides.pack", values={"slug": "id-card"}, post={"language": "kk", "helper_phone": "12"},
+                  template="pack-error"),
+        PageState("pack: after an application, with its reference", "guides.pack", values={"slug": "id-card"},
+                  post={"language": "en", "include_reference": "y"}, prepare=_submitted("id-card", for_other=True)),
     ]
     for slug in content.guides:
         states.append(PageState(f"guide {slug}", "guides.show_guide", values={"slug": slug},
@@ -79,11 +86,11 @@ def _walked(slug, for_other=False, stop_before=None, then=None):
     return prepare
 
 
-def _submitted(slug):
+def _submitted(slug, for_other=False):
     def prepare(client, lang):
         from tests.journey_support import submit
 
-        submit(client, slug, lang)
+        submit(client, slug, lang, for_other=for_other)
     return prepare
 
 

@@ -3,11 +3,15 @@
 from functools import lru_cache
 
 import segno
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, session, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from forms.pack import PackForm
+from models import Submission
+from services.validation import format_phone
 from web.i18n import LANGUAGES, current_language, language_blueprint
+from web.security import no_store
 
 bp = language_blueprint("guides", __name__)
 
@@ -44,14 +48,37 @@ def checklist(slug: str):
     sheet_language = request.args.get("language")
     if sheet_language not in LANGUAGES:
         sheet_language = current_language()
-    checklist_url = url_for("guides.checklist", slug=slug, lang=sheet_language, _external=True)
-    with force_locale(sheet_language):
-        sheet = render_template(
-            "partials/checklist_sheet.html", guide=guide, content=_content(), sheet_language=sheet_language,
-            checklist_url=checklist_url, qr_svg=qr_svg(checklist_url),
-        )
-    return render_template("pages/guides/checklist.html", guide=guide, sheet=Markup(sheet),
+    return render_template("pages/guides/checklist.html", guide=guide, sheet=_sheet(guide, sheet_language),
                            sheet_language=sheet_language, languages=LANGUAGES)
+
+
+def _sheet(guide, sheet_language: str, **extra) -> Markup:
+    """The printed sheet in the reader's language, which may differ from the page's. Its QR code opens the
+    public checklist only: nothing personal ever goes into that address."""
+    checklist_url = url_for("guides.checklist", slug=guide.slug, lang=sheet_language, _external=True)
+    with force_locale(sheet_language):
+        return Markup(render_template("partials/checklist_sheet.html", guide=guide, content=_content(),
+                                      sheet_language=sheet_language, checklist_url=checklist_url,
+                                      qr_svg=qr_svg(checklist_url), **extra))
+
+
+@bp.route("/guides/<slug>/pack", methods=["GET", "POST"])
+@no_store
+def pack(slug: str):
+    """A one-page pack a volunteer prints for the person they help, in that person's language."""
+    guide = _guide_or_404(slug)
+    receipt = (session.get("receipts") or {}).get(slug)
+    form = PackForm(data={"language": current_language(), "include_reference": bool(receipt)})
+    if request.method == "POST" and form.validate():
+        reference = None
+        if receipt and form.include_reference.data:
+            with current_app.extensions["komek_db"]() as db:
+                submission = db.get(Submission, receipt["submission"])
+                reference = submission.reference if submission else None
+        sheet = _sheet(guide, form.language.data, pack=True, reference=reference,
+                       helper_phone=format_phone(form.helper_phone.data) if form.helper_phone.data else None)
+        return render_template("pages/guides/pack.html", guide=guide, form=form, sheet=sheet)
+    return render_template("pages/guides/pack.html", guide=guide, form=form, sheet=None, has_receipt=bool(receipt))
 
 
 @bp.route("/situations/<slug>")

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 
 def _section_headings(soup):
@@ -120,3 +121,37 @@ def test_a_fact_past_its_review_date_is_flagged_on_the_page(tmp_path):
     html = app.test_client().get("/en/guides/id-card").get_data(as_text=True)
     assert "This may have changed since we checked it." in html
     assert "This may have changed" not in app.test_client().get("/en/guides/birth-registration").get_data(as_text=True)
+
+
+def test_a_pack_in_the_persons_language_with_the_helpers_phone_and_no_personal_data_in_its_qr(client, page):
+    from tests.journey_support import post_with_token
+
+    response = post_with_token(client, "/en/guides/id-card/pack", {"language": "kk", "helper_phone": "8 701 123 45 67"})
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    sheet = soup.find(class_="sheet")
+    assert sheet["lang"] == "kk" and "Не алып бару керек" in sheet.get_text()
+    assert "+7 701 123 45 67" in sheet.get_text()
+    assert sheet.find(class_="url").get_text() == "http://localhost/kk/guides/id-card/checklist"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_pack_after_an_application_carries_its_reference(client):
+    from tests.journey_support import post_with_token, submit
+
+    submit(client, "id-card", "en", for_other=True)
+    done = client.get("/en/apply/id-card/done").get_data(as_text=True)
+    reference = re.search(r"KMK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", done).group(0)
+    assert "/en/guides/id-card/pack" in done
+    sheet = BeautifulSoup(post_with_token(client, "/en/guides/id-card/pack", {"language": "ru", "include_reference": "y"})
+                          .get_data(as_text=True), "html.parser").find(class_="sheet")
+    assert reference in sheet.get_text()
+    assert reference not in sheet.find(class_="url").get_text()
+
+
+def test_a_pack_with_a_wrong_phone_keeps_the_form(client):
+    from tests.journey_support import post_with_token
+
+    soup = BeautifulSoup(post_with_token(client, "/ru/guides/id-card/pack", {"language": "kk", "helper_phone": "12"})
+                         .get_data(as_text=True), "html.parser")
+    assert soup.find(class_="error-summary") and soup.find(class_="sheet") is None
+    assert soup.find("input", attrs={"name": "helper_phone"})["value"] == "12"
