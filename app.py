@@ -18,7 +18,7 @@ from journeys import APPLICATIONS
 from journeys.base import for_other
 from services.validation import format_phone
 from views import apply, errors, guides, help, pages, readability, root, staff, status, visit
-from web import assets, security
+from web import assets, rendering, security
 from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
 
@@ -54,6 +54,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     app.before_request(readability.load_reading_settings)
+    app.before_request(visit.note_library_mode)
+    app.after_request(rendering.push_url_of_full_pages)
     _add_template_helpers(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -117,7 +119,10 @@ def _source_date(value: str):
 
 
 def _autocomplete_for(question, answers) -> str:
-    """WCAG 1.3.5: the browser may fill in a person's own details, never someone else's."""
+    """WCAG 1.3.5: the browser may fill in a person's own details, never someone else's, and nothing at
+    a shared library terminal."""
+    if g.get("library_mode"):
+        return "off"
     about_filler = question.name.startswith("helper_")
     if question.autocomplete and (about_filler or not for_other(answers)):
         return question.autocomplete
@@ -145,4 +150,6 @@ def _add_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def page_context():
-        return {"lang": current_language(), "reading": g.get("reading") or ReadingSettings(), "current_path": lambda: request.full_path.rstrip("?")}
+        return {"lang": current_language(), "reading": g.get("reading") or ReadingSettings(),
+                "current_path": lambda: request.full_path.rstrip("?"), "library_mode": g.get("library_mode", False),
+                "idle_seconds": visit.idle_seconds}

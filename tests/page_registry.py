@@ -18,9 +18,11 @@ from tests.page_registry_status import status_states
 # Routes that render no page of their own.
 EXCLUDED = {
     "static": "files, not pages",
+    "listen.audio": "audio files, not pages (tested in tests/views/test_listen.py)",
     "root.choose_language": "only redirects to /<lang>/ (tested in tests/views/test_pages.py)",
     "apply.begin": "a POST that starts a draft and redirects to the first question, which is audited",
     "apply.confirm": "a POST that redirects to apply.done, which is audited",
+    "visit.keep_alive": "answers 204 with no page: the timeout warning's Continue button",
 }
 
 
@@ -29,6 +31,7 @@ def page_states(app) -> list[PageState]:
     first_guide = next(iter(content.guides))
     states = [
         PageState("home", "pages.home", template="home"),
+        PageState("home at a library terminal", "pages.home", query={"terminal": "library"}, template="home-library"),
         PageState("accessibility", "pages.accessibility", template="accessibility"),
         PageState("privacy", "pages.privacy", template="privacy"),
         PageState("settings", "readability.settings", query={"next": "/kk/"}, template="settings"),

@@ -11,6 +11,7 @@ from forms.pack import PackForm
 from models import Submission
 from services.validation import format_phone
 from web.i18n import LANGUAGES, current_language, language_blueprint
+from web.rendering import render_page
 from web.security import no_store
 
 bp = language_blueprint("guides", __name__)
@@ -95,7 +96,8 @@ def search():
     query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     results = current_app.extensions["komek_search"].search(query) if query.strip() else []
     found = [(_content().guides if r.document.kind == "guide" else _content().situations)[r.document.slug] for r in results]
-    return render_template("pages/guides/search.html", query=query, results=list(zip(results, found)))
+    return render_page("pages/guides/search.html", "results", query=query, results=list(zip(results, found)),
+                       live_search=True)
 
 
 @lru_cache(maxsize=256)

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from forms.readability import ReadingSettingsForm
@@ -33,8 +33,12 @@ def settings():
     if not form.validate():
         return render_template("pages/readability/settings.html", form=form)
     chosen = ReadingSettings(size=form.size.data, scheme=form.scheme.data, line=form.line.data, letter=form.letter.data)
-    response = redirect(back, 303)
-    response.set_cookie(COOKIE_NAME, chosen.to_cookie(), max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
-                        secure=request.is_secure)
-    flash(_("Your reading settings are saved."))
+    # komek.js saves each change as it is made and announces it itself: no page, no message to show later.
+    instant = request.headers.get("X-Komek-Instant") == "1"
+    response = make_response("", 204) if instant else redirect(back, 303)
+    # At a library terminal the settings last only until the browser closes.
+    response.set_cookie(COOKIE_NAME, chosen.to_cookie(), max_age=None if g.library_mode else COOKIE_MAX_AGE,
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+    if not instant:
+        flash(_("Your reading settings are saved."))
     return response

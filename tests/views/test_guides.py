@@ -64,7 +64,7 @@ def test_home_lists_the_life_situations(page):
 def test_search_finds_guides_from_any_language(page, query, first):
     soup = page("/en/search", query_string={"q": query})
     results = soup.find(id="search-results")
-    assert re.search(r"\d+ results? found", results.get_text())
+    assert re.search(r"\d+ results? found", soup.find(id="search-count", role="status").get_text())
     assert first in [a["href"] for a in results.find_all("a")][:3]
 
 
@@ -155,3 +155,19 @@ def test_a_pack_with_a_wrong_phone_keeps_the_form(client):
                          .get_data(as_text=True), "html.parser")
     assert soup.find(class_="error-summary") and soup.find(class_="sheet") is None
     assert soup.find("input", attrs={"name": "helper_phone"})["value"] == "12"
+
+
+def test_live_search_gets_only_the_results_and_the_count_for_its_live_region(client):
+    html = client.get("/en/search?q=pasport", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in html and 'id="search-results"' in html
+    assert re.search(r'<span id="search-count" hx-swap-oob="innerHTML">\d+ results found.</span>', html)
+
+
+def test_search_box_is_live_on_the_search_page_only(client):
+    assert 'hx-get="/en/search"' in client.get("/en/search").get_data(as_text=True)
+    assert 'hx-get=' not in client.get("/en/").get_data(as_text=True)
+
+
+def test_library_mode_does_not_change_the_address_while_searching(client):
+    client.get("/en/?terminal=library")
+    assert "hx-replace-url" not in client.get("/en/search").get_data(as_text=True)

@@ -67,3 +67,17 @@ def test_a_tampered_cookie_means_default_settings(client):
     client.set_cookie("komek_reading", "size=9999&scheme=<script>&line=wide")
     html = client.get("/en/").get_data(as_text=True)
     assert '<html lang="en" data-line="wide">' in html
+
+
+def test_an_instant_change_is_saved_without_a_page_or_a_message(client):
+    token = csrf_token_from(client.get("/en/settings").get_data(as_text=True))
+    response = client.post("/en/settings", data={"csrf_token": token, **CHOICES}, headers={"X-Komek-Instant": "1"})
+    assert response.status_code == 204
+    assert "komek_reading=size=200" in response.headers["Set-Cookie"]
+    assert "Your reading settings are saved." not in client.get("/en/").get_data(as_text=True)
+
+
+def test_at_a_library_terminal_settings_last_only_for_the_visit(client):
+    client.get("/en/?terminal=library")
+    cookie = [c for c in _save(client, **CHOICES).headers.getlist("Set-Cookie") if c.startswith("komek_reading=")][0]
+    assert "Max-Age" not in cookie and "Expires" not in cookie

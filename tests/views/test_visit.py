@@ -85,3 +85,43 @@ def test_finish_first_reminds_of_the_return_code_of_an_unfinished_draft(app, cli
     cleared = client.post("/en/finish", data={"csrf_token": token, "codes_seen": "y"})
     assert cleared.headers["Location"] == "/en/finished?settings=kept"
     assert client.get("/en/apply/id-card/check").status_code == 302, "the draft is gone from this browser"
+
+
+def test_library_mode_clears_everything_and_stays_in_library_mode(client):
+    ordinary = client.get("/en/").get_data(as_text=True).count('action="/en/finish"')
+    home = client.get("/en/?terminal=library").get_data(as_text=True)
+    assert home.count('action="/en/finish"') == ordinary + 1, "a prominent Finish and clear in the header too"
+    client.set_cookie("komek_reading", "size=200")
+    response = _finish(client)
+    assert response.headers["Location"] == "/en/finished?settings=forgotten&terminal=library"
+    assert client.get_cookie("komek_reading") is None
+    fresh = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert fresh.count('action="/en/finish"') == ordinary + 1, "the fresh start is still a library terminal"
+
+
+def test_library_mode_shortens_the_idle_limit_and_turns_off_autofill(app, client):
+    from tests.journey_support import walk
+
+    client.get("/en/?terminal=library")
+    assert 'data-idle-seconds="600"' in client.get("/en/").get_data(as_text=True)
+    page = client.get(walk(client, "id-card", "en", stop_before="applicant_name")).get_data(as_text=True)
+    assert 'autocomplete="off"' in page and 'autocomplete="name"' not in page
+
+
+def test_keep_alive_extends_the_visit(app, client):
+    import datetime
+    import re
+
+    from sqlalchemy import select, update
+
+    from models import VisitSession
+    from web.sessions import utcnow
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/en/").get_data(as_text=True)).group(1)
+    with app.extensions["komek_db"]() as db:
+        db.execute(update(VisitSession).values(last_seen_at=utcnow() - datetime.timedelta(minutes=29)))
+        db.commit()
+    assert client.post("/en/keep-alive", data={"csrf_token": token}).status_code == 204
+    with app.extensions["komek_db"]() as db:
+        newest = max(db.scalars(select(VisitSession.last_seen_at)))
+    assert utcnow() - newest < datetime.timedelta(minutes=1), "the idle clock starts again"
