@@ -169,3 +169,35 @@ def test_keyboard_only_search_and_application(base_url, browser):
         if "/check" not in browser.current_url:
             assert _active(browser)[0] == "H1", f"after {question}, focus is on the next question"
     assert "Check your answers" in browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_after_finish_and_clear_at_a_library_terminal_back_shows_nothing_personal(base_url, browser):
+    browser.delete_all_cookies()
+    _enhanced(browser, f"{base_url}/en/?terminal=library")
+    answers = example_answers("id-card")
+    browser.get(f"{base_url}/en/apply/id-card")
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    _wait(browser, lambda d: "/for-whom" in d.current_url)
+    while "/check" not in browser.current_url:
+        question = browser.current_url.rsplit("/", 1)[1]
+        for name, value in answers[question.replace("-", "_")].items():
+            fields = browser.find_elements(By.NAME, name)
+            if fields and fields[0].get_attribute("type") == "radio":
+                browser.find_element(By.CSS_SELECTOR, f"[name='{name}'][value='{value}']").click()
+            elif fields:
+                fields[0].clear()
+                fields[0].send_keys(value)
+        browser.find_element(By.CSS_SELECTOR, "main form button:not([name])").click()
+        _wait(browser, lambda d: question not in d.current_url)
+    personal = ["Айгүл", "Нұрланова", "580327", "Базарда"]
+    assert any(value in browser.page_source for value in personal), "the check page shows the answers"
+    # The prominent button in the header; then the reminder of the return code, then clear.
+    browser.find_element(By.CSS_SELECTOR, "header form button").click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "main form input[name=codes_seen]"))
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    _wait(browser, lambda d: "/finished" in d.current_url)
+    for press in range(3):
+        browser.back()
+        time.sleep(0.5)
+        shown = browser.find_element(By.TAG_NAME, "body").text
+        assert not any(value in shown for value in personal), f"Back press {press + 1} shows: {shown[:300]}"
