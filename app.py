@@ -68,12 +68,12 @@ def _register_commands(app: Flask) -> None:
         """Delete drafts, submissions, attempts and visits that are past their retention period."""
         from datetime import timedelta
 
-        from services.retention import purge
+        from services.retention import periods_from, purge
         from web.sessions import utcnow
 
         idle = timedelta(minutes=max(app.config["SESSION_IDLE_MINUTES"], app.config["LIBRARY_SESSION_IDLE_MINUTES"]))
         with app.extensions["komek_db"]() as db, db.begin():
-            deleted = purge(db, utcnow(), app.config["SUBMISSION_DAYS"], idle)
+            deleted = purge(db, utcnow(), periods_from(app.config), idle)
         print(", ".join(f"{count} {kind}" for kind, count in deleted.items()), "deleted")
 
 

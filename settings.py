@@ -37,6 +37,11 @@ def from_environment() -> dict:
         "DRAFT_DAYS": int(os.environ.get("KOMEK_DRAFT_DAYS", 30)),
         # How long confirmed answers are kept for the organisation's helpers; `flask purge` deletes older ones.
         "SUBMISSION_DAYS": int(os.environ.get("KOMEK_SUBMISSION_DAYS", 180)),
+        # Retention of the other records; `flask purge` deletes what is older, and the privacy notice says so.
+        "APPOINTMENT_DAYS": int(os.environ.get("KOMEK_APPOINTMENT_DAYS", 90)),
+        "HOME_VISIT_DAYS": int(os.environ.get("KOMEK_HOME_VISIT_DAYS", 180)),
+        "NOTICE_DAYS": int(os.environ.get("KOMEK_NOTICE_DAYS", 90)),
+        "AUDIT_LOG_DAYS": int(os.environ.get("KOMEK_AUDIT_LOG_DAYS", 365)),
         # The organisation's help points; the shipped file is example data and says so on every page.
         "HELP_POINTS_FILE": pathlib.Path(os.environ.get("KOMEK_HELP_POINTS_FILE", ROOT / "content" / "help_points.yaml")),
         # A helper's console session ends sooner than a citizen's visit.
