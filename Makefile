@@ -12,7 +12,7 @@ export FLASK_APP := app:create_app
 run: install
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
 
-install: $(BIN)/.installed node_modules/.installed static/build/manifest.json compile-translations migrate
+install: $(BIN)/.installed node_modules/.installed static/build/manifest.json compile-translations migrate audio
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,13 +26,21 @@ node_modules/.installed: package.json package-lock.json
 static/build/manifest.json: node_modules/.installed static/css/site.css static/js/komek.js web/assets.py
 	$(BIN)/python -m web.assets
 
-.PHONY: compile-translations migrate
+.PHONY: compile-translations migrate audio
 compile-translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d translations >/dev/null
 
 migrate: $(BIN)/.installed
 	mkdir -p instance
 	$(BIN)/alembic upgrade head
+
+# "Listen" clips: espeak-ng and opusenc from Debian, built into KOMEK_AUDIO_DIR (default ~/.cache/komek-audio,
+# outside the checkout, so a second run only checks hashes).
+audio: $(BIN)/.installed
+	@if ! command -v espeak-ng >/dev/null || ! command -v opusenc >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng opus-tools; \
+	fi
+	$(BIN)/python -m services.speech build
 
 # Chromium and its driver come from Debian, never downloaded by a test tool.
 browsers:

@@ -17,7 +17,7 @@ from services.search import SearchIndex, documents_from_content
 from journeys import APPLICATIONS
 from journeys.base import for_other
 from services.validation import format_phone
-from views import apply, errors, guides, help, pages, readability, root, staff, status, visit
+from views import apply, errors, guides, help, listen, pages, readability, root, staff, status, visit
 from web import assets, rendering, security
 from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
@@ -86,6 +86,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(readability.bp)
     # Guides, life situations, search and checklists: journey 1, "find what to do".
     app.register_blueprint(guides.bp)
+    # "Listen": each guide section read aloud, built by `python -m services.speech build`.
+    app.register_blueprint(listen.bp)
     # Prepare an application, one question per page: journey 2.
     app.register_blueprint(apply.bp)
     # The organisation's help points, appointments and home visits: journey 3.
