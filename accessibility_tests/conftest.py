@@ -76,9 +76,10 @@ class Auditor:
         self.audits = 0
         Auditor.last = self
 
-    def audit(self) -> list[dict]:
+    def audit(self, only_rules: list[str] | None = None) -> list[dict]:
+        """All rules of our tags plus color-contrast-enhanced, or only `only_rules`."""
         self.axe.inject()
-        rules = self.driver.execute_script(
+        rules = only_rules or self.driver.execute_script(
             "return axe.getRules(arguments[0]).map(r => r.ruleId).concat(['color-contrast-enhanced'])", TAGS
         )
         result = self.axe.run(options=json.dumps({"runOnly": {"type": "rule", "values": rules}, "resultTypes": ["violations"]}))

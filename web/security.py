@@ -55,7 +55,8 @@ def _add_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-    if request.endpoint == "static":
+    # Only a file found may be kept for a year: a 404 for a name not yet deployed must not be.
+    if request.endpoint == "static" and response.status_code in (200, 206, 304):
         headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif response.mimetype == "text/html":
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
