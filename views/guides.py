@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from forms.pack import PackForm
-from models import Submission
+from models import Appointment, Submission
 from services.validation import format_phone
 from web.i18n import LANGUAGES, current_language, language_blueprint
 from web.rendering import render_page
@@ -71,15 +71,26 @@ def pack(slug: str):
     receipt = (session.get("receipts") or {}).get(slug)
     form = PackForm(data={"language": current_language(), "include_reference": bool(receipt)})
     if request.method == "POST" and form.validate():
-        reference = None
-        if receipt and form.include_reference.data:
-            with current_app.extensions["komek_db"]() as db:
+        reference = appointment = None
+        with current_app.extensions["komek_db"]() as db:
+            if receipt and form.include_reference.data:
                 submission = db.get(Submission, receipt["submission"])
                 reference = submission.reference if submission else None
-        sheet = _sheet(guide, form.language.data, pack=True, reference=reference,
+            appointment = _booked_in_this_visit(db)
+        sheet = _sheet(guide, form.language.data, pack=True, reference=reference, appointment=appointment,
                        helper_phone=format_phone(form.helper_phone.data) if form.helper_phone.data else None)
         return render_template("pages/guides/pack.html", guide=guide, form=form, sheet=sheet)
     return render_template("pages/guides/pack.html", guide=guide, form=form, sheet=None, has_receipt=bool(receipt))
+
+
+def _booked_in_this_visit(db):
+    """The time booked at a help point in this visit, for the pack's "where and when" (None if none)."""
+    booked = session.get("help_booked")
+    appointment = db.get(Appointment, booked["appointment"]) if booked else None
+    if appointment is None or not appointment.active:
+        return None
+    point = current_app.extensions["komek_help_points"].get(appointment.help_point)
+    return {"point": point, "starts_at": appointment.starts_at} if point else None
 
 
 @bp.route("/situations/<slug>")

@@ -124,7 +124,7 @@ def _help_context():
         "weekday_names": [_first_upper(day_names[index]) for index in range(7)],
         "example_notice": _example_notice(),
         "booking_open": _booking_open(),
-        "status_url": f"/{current_language()}/status",
+        "status_url": url_for("status.check_status"),
         "booking_days": BOOKING_DAYS,
     }
 

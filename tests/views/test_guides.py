@@ -171,3 +171,21 @@ def test_search_box_is_live_on_the_search_page_only(client):
 def test_library_mode_does_not_change_the_address_while_searching(client):
     client.get("/en/?terminal=library")
     assert "hx-replace-url" not in client.get("/en/search").get_data(as_text=True)
+
+
+def test_a_pack_made_after_booking_a_time_says_where_and_when(app, client):
+    import datetime
+
+    from tests.journey_support import post_with_token
+
+    client.get("/en/help/book/example-library-1")
+    days = re.findall(r'href="(/en/help/book/example-library-1/\d{4}-\d{2}-\d{2})"', client.get("/en/help/book/example-library-1").get_data(as_text=True))
+    page = client.get(days[0]).get_data(as_text=True)
+    time = re.search(r'name="time" value="([^"]+)"(?! disabled)', page).group(1)
+    booked = post_with_token(client, days[0], {"time": time, "name": "Сәуле Жұмабаева", "phone": "+7 705 111 22 33",
+                                               "phone_owner": "self"})
+    assert booked.status_code == 303
+    sheet = BeautifulSoup(post_with_token(client, "/en/guides/id-card/pack", {"language": "en"}).get_data(as_text=True),
+                          "html.parser").find(class_="sheet")
+    assert "Your time with our helper:" in sheet.get_text()
+    assert datetime.date.fromisoformat(days[0].rsplit("/", 1)[1]).strftime("%Y") in sheet.get_text()
