@@ -18,7 +18,7 @@ from journeys import APPLICATIONS
 from journeys.base import for_other
 from services.validation import format_phone
 from views import apply, errors, guides, help, listen, pages, readability, root, staff, status, visit
-from web import assets, rendering, security
+from web import assets, limits, rendering, security
 from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
 
@@ -58,6 +58,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.after_request(rendering.push_url_of_full_pages)
     _add_template_helpers(app)
     _register_blueprints(app)
+    # After the blueprints: the per-client limits wrap the views that check codes and passwords.
+    limits.init_app(app)
     _register_commands(app)
     return app
 

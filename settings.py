@@ -53,6 +53,10 @@ def from_environment() -> dict:
         # A slow reader must never lose a form to an expired token; the session's idle limit is the bound.
         "WTF_CSRF_TIME_LIMIT": None,
         "CONTENT_DIR": ROOT / "content",
+        # Per-client limits on the forms that check a code (web/limits.py), shared by every app server
+        # through Redis; without REDIS_URL each process counts on its own, as `make run` does.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "CODE_CHECK_RATE_LIMIT": os.environ.get("KOMEK_CODE_CHECK_RATE_LIMIT", "30 per minute"),
         # Where readers report an accessibility problem; the organisation running Komek sets its own.
         "CONTACT_EMAIL": os.environ.get("KOMEK_CONTACT_EMAIL", "help@komek.example"),
     }

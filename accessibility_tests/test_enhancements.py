@@ -15,7 +15,7 @@ LANGUAGES = ["kk", "ru", "en"]
 ERROR_PREFIX = {"kk": "Қате:", "ru": "Ошибка:", "en": "Error:"}
 
 
-def _wait(browser, condition, seconds=10):
+def _wait(browser, condition, seconds=20):
     return WebDriverWait(browser, seconds).until(lambda driver: condition(driver))
 
 

@@ -19,7 +19,10 @@ def migrate(database_url: str) -> None:
 def make_test_app(database_path: pathlib.Path, **overrides):
     url = f"sqlite:///{database_path}"
     migrate(url)
-    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret", **overrides})
+    # Every test client is 127.0.0.1 to the per-client rate limit (web/limits.py): a limit no test reaches,
+    # except tests/views/test_rate_limits.py, which sets its own.
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
+                       "CODE_CHECK_RATE_LIMIT": "10000 per minute", **overrides})
 
 
 def check_page(soup, url: str) -> None:

@@ -29,6 +29,9 @@ bp = language_blueprint("staff", __name__, url_prefix="/staff")
 # it is not loaded (Kazakhstan has one time zone since March 2024).
 LOCAL_TIME_ZONE = ZoneInfo("Asia/Almaty")
 PUBLIC_ENDPOINTS = {"staff.sign_in"}
+# Ids in URLs stop at the largest INTEGER column value (PostgreSQL's is 32-bit): a bigger number is "not
+# found" (404) instead of an overflow in the database driver (500).
+ID = "int(max=2147483647)"
 
 
 def _db():
@@ -249,7 +252,7 @@ def _record_page(db, case, kind, form):
                    locked=staff.is_locked(db, case.reference, _code_key(), utcnow()))
 
 
-@bp.route("/records/<kind>/<int:case_id>", methods=["GET", "POST"])
+@bp.route(f"/records/<kind>/<{ID}:case_id>", methods=["GET", "POST"])
 @no_store
 def record(kind, case_id):
     with _db() as db, db.begin():
@@ -268,7 +271,7 @@ def record(kind, case_id):
         return _record_page(db, case, kind, form)
 
 
-@bp.route("/records/<kind>/<int:case_id>/unlock", methods=["POST"])
+@bp.route(f"/records/<kind>/<{ID}:case_id>/unlock", methods=["POST"])
 def unlock_record(kind, case_id):
     with _db() as db, db.begin():
         case = _case_or_404(db, kind, case_id)
@@ -299,7 +302,7 @@ def outbox():
     return _render("pages/staff/outbox.html", waiting=waiting)
 
 
-@bp.route("/outbox/<int:notice_id>/sent", methods=["POST"])
+@bp.route(f"/outbox/<{ID}:notice_id>/sent", methods=["POST"])
 def mark_sent(notice_id):
     with _db() as db, db.begin():
         if not staff.mark_sent(db, g.staff, notice_id, utcnow()):

@@ -13,7 +13,6 @@ from services import appointments
 from services.appointments import BookingProblem
 from services.help_points import HelpPoint, HelpPointsError, load_help_points
 from settings import ROOT
-from tests.support import migrate
 
 KEY = b"k" * 32
 NOW_UTC = datetime.datetime(2026, 3, 2, 4, 0)  # Monday 2 March 2026, 9:00 in Almaty (UTC+5)
@@ -28,10 +27,9 @@ def _point(capacity=5, slug="test-point"):
 
 
 @pytest.fixture
-def factory(tmp_path):
-    url = f"sqlite:///{tmp_path / 'appointments.sqlite3'}"
-    migrate(url)
-    engine = make_engine(url)
+def factory(engine_url):
+    # Every test here runs twice: on SQLite (development) and on PostgreSQL (production).
+    engine = make_engine(engine_url)
     yield make_session_factory(engine)
     engine.dispose()
 
@@ -84,7 +82,7 @@ def test_fifty_people_racing_for_five_places_get_exactly_five_bookings_every_rou
     assert not errors, errors[:5]
     booked = [results[(r, "booked")] for r in range(rounds)]
     full = [results[(r, "full")] for r in range(rounds)]
-    print(f"\nrace: {threads_per_round} threads x {rounds} rounds, capacity {capacity}: bookings per round {booked}, "
+    print(f"\nrace on {factory.kw['bind'].dialect.name}: {threads_per_round} threads x {rounds} rounds, capacity {capacity}: bookings per round {booked}, "
           f"refused as full per round {full}, {threads_per_round * rounds} attempts in {seconds:.1f} s")
     assert booked == [capacity] * rounds
     assert full == [threads_per_round - capacity] * rounds

@@ -75,7 +75,7 @@ def _radios(response):
 def test_help_page_lists_the_help_points_and_every_way_to_get_help(page, lang):
     soup = page(f"/{lang}/help")
     hrefs = {link["href"] for link in soup.find("main").find_all("a")}
-    assert {f"/{lang}/help/book", f"/{lang}/help/home-visit", f"/{lang}/help/find", f"/{lang}/status",
+    assert {f"/{lang}/help/book", f"/{lang}/help/home-visit", f"/{lang}/help/find", f"/{lang}/status/",
             f"/{lang}/guides/book-con-visit"} <= hrefs
     text = soup.find("main").get_text(" ", strip=True)
     assert {"kk": "Мысал кітапханасы №1 (шын емес)", "ru": "Библиотека-пример №1 (не настоящая)",
