@@ -35,6 +35,7 @@ def _assert_no_violations(auditor, label):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_live_search_announces_the_count_and_keeps_focus_in_the_box(base_url, browser, auditor, lang):
+    browser.delete_all_cookies()  # a fresh visit: an earlier page may have put this browser in library mode
     _enhanced(browser, f"{base_url}/{lang}/search")
     box = browser.find_element(By.ID, "q")
     box.click()
@@ -52,6 +53,7 @@ def test_live_search_announces_the_count_and_keeps_focus_in_the_box(base_url, br
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_instant_settings_apply_at_once_keep_focus_and_announce(base_url, browser, auditor, lang):
+    browser.delete_all_cookies()
     _enhanced(browser, f"{base_url}/{lang}/settings")
     radio = browser.find_element(By.CSS_SELECTOR, "input[name=scheme][value=cream]")
     radio.click()
@@ -93,6 +95,7 @@ def test_question_pages_swap_with_focus_title_and_history(base_url, browser, aud
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_timeout_warning_is_a_named_modal_dialog_that_continues_or_ends(base_url, browser, auditor, lang):
+    browser.delete_all_cookies()
     _enhanced(browser, f"{base_url}/{lang}/")
     # Shorten the visit in this page to 121 seconds: the warning (2 minutes before the end) opens in 1 second.
     browser.execute_script("document.querySelector('script[data-idle-seconds]').dataset.idleSeconds = '121';"
