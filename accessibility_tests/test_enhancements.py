@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browsing import fill_answers
 from tests.journey_support import example_answers
 
 LANGUAGES = ["kk", "ru", "en"]
@@ -182,16 +183,9 @@ def test_after_finish_and_clear_at_a_library_terminal_back_shows_nothing_persona
     browser.find_element(By.CSS_SELECTOR, "main form button").click()
     _wait(browser, lambda d: "/for-whom" in d.current_url)
     while "/check" not in browser.current_url:
-        question = browser.current_url.rsplit("/", 1)[1]
-        for name, value in answers[question.replace("-", "_")].items():
-            fields = browser.find_elements(By.NAME, name)
-            if fields and fields[0].get_attribute("type") == "radio":
-                browser.find_element(By.CSS_SELECTOR, f"[name='{name}'][value='{value}']").click()
-            elif fields:
-                fields[0].clear()
-                fields[0].send_keys(value)
+        question = fill_answers(browser, answers).replace("_", "-")
         browser.find_element(By.CSS_SELECTOR, "main form button:not([name])").click()
-        _wait(browser, lambda d: question not in d.current_url)
+        _wait(browser, lambda d: not d.current_url.endswith("/" + question))
     personal = ["Айгүл", "Нұрланова", "580327", "Базарда"]
     assert any(value in browser.page_source for value in personal), "the check page shows the answers"
     # The prominent button in the header; then the reminder of the return code, then clear.

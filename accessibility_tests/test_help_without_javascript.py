@@ -5,26 +5,15 @@ and request a home visit."""
 import re
 
 import pytest
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
+
+from browsing import click_and_wait
 
 CODE = r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}"
 
 
-def _click_and_wait(driver, element):
-    """Click, then wait for the next page: a form submit returns before the new page is there."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    wait = WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,))
-    wait.until(staleness_of(page))
-    # The footer comes last: once it is there, the new page has been parsed to the end.
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "footer.site-footer"))
-
-
 def _submit(driver):
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 def _type(driver, name, text):
@@ -43,10 +32,10 @@ def test_book_change_and_cancel_a_time(base_url, browsers_without_javascript, la
     driver.delete_all_cookies()
     urls = []
     driver.get(f"{base_url}/{lang}/help")
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/book']"))
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/book/example-library-1']"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/book']"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/book/example-library-1']"))
     urls.append(driver.current_url)
-    _click_and_wait(driver, driver.find_elements(By.CSS_SELECTOR, "main ul.days a")[0])
+    click_and_wait(driver, driver.find_elements(By.CSS_SELECTOR, "main ul.days a")[0])
     urls.append(driver.current_url)
 
     # Send it with nothing chosen first: the error summary leads, and nothing breaks.
@@ -66,7 +55,7 @@ def test_book_change_and_cancel_a_time(base_url, browsers_without_javascript, la
     assert not driver.find_element(By.CSS_SELECTOR, "[data-print]").is_displayed()
 
     # Find it again with the reference and code, typed in small letters without dashes.
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/find']"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/find']"))
     _type(driver, "reference", reference.lower().replace("-", ""))
     _type(driver, "secret_code", secret.lower())
     _submit(driver)
@@ -74,8 +63,8 @@ def test_book_change_and_cancel_a_time(base_url, browsers_without_javascript, la
     before = _main(driver)
 
     # Change the time: the last day offered, its last free time.
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/booking/change']"))
-    _click_and_wait(driver, driver.find_elements(By.CSS_SELECTOR, "main ul.days a")[-1])
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/booking/change']"))
+    click_and_wait(driver, driver.find_elements(By.CSS_SELECTOR, "main ul.days a")[-1])
     urls.append(driver.current_url)
     driver.find_elements(By.CSS_SELECTOR, "input[name=time]:not([disabled])")[-1].click()
     _submit(driver)
@@ -85,7 +74,7 @@ def test_book_change_and_cancel_a_time(base_url, browsers_without_javascript, la
     assert reference in after and after != before
 
     # Cancel it, after the "are you sure" page.
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/booking/cancel']"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/booking/cancel']"))
     _submit(driver)
     assert driver.current_url.endswith(f"/{lang}/help/booking")
     assert not driver.find_elements(By.CSS_SELECTOR, f"main a[href='/{lang}/help/booking/change']")
@@ -101,7 +90,7 @@ def test_request_a_home_visit(base_url, browsers_without_javascript, lang):
     driver = browsers_without_javascript[1]
     driver.delete_all_cookies()
     driver.get(f"{base_url}/{lang}/help")
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/home-visit']"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, f"main a[href='/{lang}/help/home-visit']"))
     _type(driver, "name", "Бақыт Сейітова")
     _submit(driver)
     # Errors for what is missing; the name typed is still there.

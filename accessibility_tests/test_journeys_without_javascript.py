@@ -5,40 +5,21 @@ import re
 import time
 
 import pytest
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
 
 from journeys import APPLICATIONS
+from browsing import click_and_wait, fill_answers
 from tests.journey_support import example_answers
 
 TIMINGS = {}
 
 
-def _click_and_wait(driver, element):
-    """Click, then wait for the next page: a form submit returns before the new page is there."""
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    wait = WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,))
-    wait.until(staleness_of(page))
-    # The footer comes last: once it is there, the new page has been parsed to the end.
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "footer.site-footer"))
-
-
 def _continue(driver):
-    _click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])"))
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])"))
 
 
 def _answer_current_question(driver, answers):
-    question = driver.current_url.rsplit("/", 1)[1].replace("-", "_")
-    for name, value in answers[question].items():
-        fields = driver.find_elements(By.NAME, name)
-        if fields and fields[0].get_attribute("type") == "radio":
-            driver.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']").click()
-        elif fields:
-            fields[0].clear()
-            fields[0].send_keys(value)
+    fill_answers(driver, answers)
     _continue(driver)
 
 
@@ -52,11 +33,11 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
     answers = example_answers(slug, for_other)
     started = time.perf_counter()
     first.get(f"{base_url}/{lang}/apply/{slug}")
-    _click_and_wait(first, first.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    click_and_wait(first, first.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     # Answer until the applicant's date of birth is saved, then "Save and come back later".
     while "applicant-iin" not in first.current_url:
         _answer_current_question(first, answers)
-    _click_and_wait(first, first.find_element(By.CSS_SELECTOR, "button[name=save]"))
+    click_and_wait(first, first.find_element(By.CSS_SELECTOR, "button[name=save]"))
     code = first.find_element(By.CSS_SELECTOR, ".code").text
     assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}", code)
 
@@ -73,7 +54,7 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
         _answer_current_question(second, answers)
 
     # Change an answer from the check page: it comes back to the check page.
-    _click_and_wait(second, second.find_element(By.CSS_SELECTOR, "a[href$='/applicant-name']"))
+    click_and_wait(second, second.find_element(By.CSS_SELECTOR, "a[href$='/applicant-name']"))
     name = second.find_element(By.NAME, "applicant_name")
     name.clear()
     name.send_keys("Гүлнар Нұрланова")
@@ -81,7 +62,7 @@ def test_prepare_an_application(base_url, browsers_without_javascript, slug, for
     assert second.current_url.endswith("/check")
     assert "Гүлнар Нұрланова" in second.find_element(By.TAG_NAME, "main").text
 
-    _click_and_wait(second, second.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    click_and_wait(second, second.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert second.current_url.endswith("/done")
     reference = re.search(r"KMK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", second.find_element(By.TAG_NAME, "main").text).group(0)
     TIMINGS[(slug, for_other, lang)] = time.perf_counter() - started

@@ -6,7 +6,8 @@ import re
 
 from selenium.webdriver.common.by import By
 
-from test_help_without_javascript import _click_and_wait, _main, _submit, _type
+from browsing import click_and_wait
+from test_help_without_javascript import _main, _submit, _type
 
 PASSWORD = "a long enough password"
 
@@ -34,7 +35,7 @@ def test_a_helper_moves_a_booking_to_ready_and_unlocks_a_locked_reference(app, b
 
     # The person books a time.
     person.get(f"{base_url}/en/help/book/example-library-1")
-    _click_and_wait(person, person.find_elements(By.CSS_SELECTOR, "main ul.days a")[0])
+    click_and_wait(person, person.find_elements(By.CSS_SELECTOR, "main ul.days a")[0])
     person.find_elements(By.CSS_SELECTOR, "input[name=time]:not([disabled])")[0].click()
     _type(person, "name", "Сәуле Жұмабаева")
     _type(person, "phone", "+7 705 111 22 33")
@@ -52,10 +53,10 @@ def test_a_helper_moves_a_booking_to_ready_and_unlocks_a_locked_reference(app, b
     _submit(helper)
     helper.get(f"{base_url}/en/staff/appointments")
     row = next(element for element in helper.find_elements(By.CSS_SELECTOR, "main tr") if "Сәуле Жұмабаева" in element.text)
-    _click_and_wait(helper, row.find_element(By.TAG_NAME, "a"))
+    click_and_wait(helper, row.find_element(By.TAG_NAME, "a"))
     helper.find_element(By.CSS_SELECTOR, "input[name=status][value=ready]").click()
     form = helper.find_element(By.XPATH, "//main//form[.//input[@name='status']]")
-    _click_and_wait(helper, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(helper, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "/staff/records/" in helper.current_url and not re.search(r"KMK|Сәуле|705", helper.current_url)
 
     _check_status(person, base_url, reference, secret)
@@ -69,6 +70,6 @@ def test_a_helper_moves_a_booking_to_ready_and_unlocks_a_locked_reference(app, b
     helper.get(f"{base_url}/en/staff/unlock")
     _type(helper, "reference", reference.lower())
     unlock = helper.find_element(By.XPATH, "//main//form[.//input[@name='reference']]")
-    _click_and_wait(helper, unlock.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(helper, unlock.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     _check_status(person, base_url, reference, secret)
     assert person.current_url.endswith("/en/status/result")
