@@ -228,6 +228,17 @@ def choose_day(point):
                            day_url=lambda day: url_for("help.book", point=point.slug, day=day.isoformat()))
 
 
+def _bookable_start(form, point, chosen_day, now_utc):
+    """The chosen time when it can still be booked; otherwise None, with the reason on the time field.
+    Booking and changing a time both go through here, so they refuse the same times the same way."""
+    starts_at = _chosen_start(form, chosen_day)
+    slot_problem = _help_points().slot_problem(point, starts_at, now_utc)
+    if slot_problem:
+        form.time.errors.append(SLOT_MESSAGES[slot_problem]())
+        return None
+    return starts_at
+
+
 @bp.route("/book/<point>/<day>", methods=["GET", "POST"])
 @no_store
 def book(point, day):
@@ -246,11 +257,8 @@ def book(point, day):
     _offer_times(form, point, chosen_day)
     already_booked = False
     if request.method == "POST" and form.validate():
-        starts_at = _chosen_start(form, chosen_day)
-        slot_problem = _help_points().slot_problem(point, starts_at, now_utc)
-        if slot_problem:
-            form.time.errors.append(SLOT_MESSAGES[slot_problem]())
-        else:
+        starts_at = _bookable_start(form, point, chosen_day, now_utc)
+        if starts_at:
             try:
                 with _db() as db, db.begin():
                     appointment, secret = appointments.book(
@@ -412,11 +420,8 @@ def change_time(day):
     form = ChangeTimeForm()
     _offer_times(form, point, chosen_day)
     if request.method == "POST" and form.validate():
-        starts_at = _chosen_start(form, chosen_day)
-        slot_problem = _help_points().slot_problem(point, starts_at, now_utc)
-        if slot_problem:
-            form.time.errors.append(SLOT_MESSAGES[slot_problem]())
-        else:
+        starts_at = _bookable_start(form, point, chosen_day, now_utc)
+        if starts_at:
             try:
                 with _db() as db, db.begin():
                     appointments.change(db, db.get(Appointment, appointment.id), point, starts_at,
