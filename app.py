@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, format_date, format_decimal, get_locale
 from flask_compress import Compress
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import settings
 from models import make_engine, make_session_factory
@@ -32,6 +33,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings.from_environment())
     app.config.update(overrides or {})
     logging.basicConfig(level=app.config["LOG_LEVEL"])
+    if app.config["TRUSTED_PROXIES"]:
+        # gunicorn passes on the proxy's address; the client's is the last one each trusted proxy added.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["komek_db"] = make_session_factory(engine)

@@ -57,6 +57,9 @@ def from_environment() -> dict:
         # through Redis; without REDIS_URL each process counts on its own, as `make run` does.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "CODE_CHECK_RATE_LIMIT": os.environ.get("KOMEK_CODE_CHECK_RATE_LIMIT", "30 per minute"),
+        # How many reverse proxies (nginx) stand in front and add X-Forwarded-For: the limits and lockouts
+        # count the client's address only through them. 0 (no proxy) ignores the header, so nobody can set it.
+        "TRUSTED_PROXIES": int(os.environ.get("KOMEK_TRUSTED_PROXIES", 0)),
         # Where readers report an accessibility problem; the organisation running Komek sets its own.
         "CONTACT_EMAIL": os.environ.get("KOMEK_CONTACT_EMAIL", "help@komek.example"),
     }

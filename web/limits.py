@@ -20,7 +20,7 @@ CODE_CHECKS = ("apply.resume", "status.check_status", "help.find_booking", "staf
 
 
 def _client() -> str:
-    # The address gunicorn saw, after its forwarded_allow_ips handling: the same one the database lockouts use.
+    # The client's address (through KOMEK_TRUSTED_PROXIES, see app.py): the same one the database lockouts use.
     return request.remote_addr or "unknown"
 
 

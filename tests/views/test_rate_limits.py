@@ -20,11 +20,7 @@ WRONG_CODE = "2222-3333"
 
 
 def _app(tmp_path, name="komek.sqlite3", **overrides):
-    app = make_test_app(tmp_path / name, **overrides)
-    # Until app.py calls limits.init_app itself (one line, after the blueprints); then this does nothing.
-    if "komek_limiter" not in app.extensions:
-        limits.init_app(app)
-    return app
+    return make_test_app(tmp_path / name, **overrides)
 
 
 def _client(app, address="10.9.8.7"):
@@ -152,3 +148,30 @@ def test_redis_stopping_while_the_site_runs_keeps_it_up_and_the_database_lockout
         server.terminate()
         server.wait(10)
     _site_stays_up_and_locks_after_five_tries(app, "10.6.6")
+
+
+def _through_proxy(app, forwarded_for: str):
+    """A reader behind nginx: gunicorn sees nginx's address, nginx adds the reader's to X-Forwarded-For."""
+    client = _client(app, "127.0.0.1")
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client
+
+
+def test_behind_a_trusted_proxy_each_reader_is_limited_by_their_own_address(tmp_path):
+    app = _app(tmp_path, TRUSTED_PROXIES=1, CODE_CHECK_RATE_LIMIT="2 per minute")
+    reader = _through_proxy(app, "203.0.113.5")
+    assert [_check_status(reader).status_code for _ in range(3)] == [200, 200, 429]
+    # Another reader behind the same nginx keeps their own tries...
+    assert _check_status(_through_proxy(app, "203.0.113.6")).status_code == 200
+    # ...and the first can't start afresh by sending an address of their own: nginx appends the real one last.
+    assert _check_status(_through_proxy(app, "198.51.100.1, 203.0.113.5")).status_code == 429
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_changes_nothing(tmp_path):
+    app = _app(tmp_path, CODE_CHECK_RATE_LIMIT="2 per minute")
+    answers = []
+    for number in range(3):
+        client = _client(app, "10.4.4.4")
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        answers.append(_check_status(client).status_code)
+    assert answers == [200, 200, 429]
