@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run install test test-fast browsers services translations-update benchmarks fuzz clean
+.PHONY: run install test test-fast browsers services translations-update benchmarks benchmark-load fuzz clean
 
 run: install
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
@@ -79,9 +79,18 @@ translations-update: $(BIN)/.installed
 fuzz: install
 	KOMEK_FUZZ_EXAMPLES=500 $(BIN)/python -m pytest tests/fuzz -q -p no:logging
 
-benchmarks: install
+benchmarks: install benchmark-load
 	$(BIN)/python -m benchmarks.page_weight
 	$(BIN)/python -m benchmarks.search_benchmark
+
+# Load (benchmarks/load.py): wrk against gunicorn on loopback, on SQLite, then on throw-away PostgreSQL and
+# Redis that commit durably as production does. About 4 minutes each; writes benchmarks/results/load-*.md.
+benchmark-load: install services
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python -m benchmarks.load --engine sqlite
+	@services=$$(KOMEK_DURABLE_SERVICES=1 tools/test_services.sh start) || exit 1; eval "$$services"; \
+	trap 'tools/test_services.sh stop "$$KOMEK_TEST_SERVICES_DIR"' EXIT; \
+	$(BIN)/python -m benchmarks.load --engine postgresql
 
 clean:
 	rm -rf $(VENV) node_modules static/build instance

@@ -20,7 +20,7 @@ from journeys.base import for_other
 from services.validation import format_phone
 from views import apply, errors, guides, help, listen, pages, readability, root, staff, status, visit
 from web import assets, limits, rendering, security
-from web.i18n import LANGUAGE_NAMES, babel_locale, current_language, same_page_in
+from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, babel_locale, current_language, same_page_in
 from web.sessions import ServerSessionInterface
 
 csrf = CSRFProtect()
@@ -67,6 +67,24 @@ def create_app(overrides: dict | None = None) -> Flask:
     limits.init_app(app)
     _register_commands(app)
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Load now what each request would otherwise load on first use: every template compiled, each language's
+    catalogue and locale data, the database mappings. gunicorn calls this in the master before it forks the
+    workers (gunicorn.conf.py), so they share it instead of each building its own copy."""
+    from babel import Locale
+    from flask_babel import get_translations
+    from sqlalchemy.orm import configure_mappers
+
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    for language, locale in BABEL_LOCALES.items():
+        # The data the pages format with: dates, day and month names, numbers.
+        Locale.parse(locale).date_formats
+        with app.test_request_context(f"/{language}/"):
+            get_translations()
+    configure_mappers()
 
 
 def _register_commands(app: Flask) -> None:

@@ -15,155 +15,22 @@ must say "ok".
 
 import hashlib
 import http.client
-import http.cookies
 import json
 import os
 import pathlib
 import random
 import re
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
-from urllib.parse import urlencode
 
 import pytest
 
-from settings import ROOT
+from tests.live_server import Browser, Gunicorn, group_members
 from tests.support import migrate
 
 ROUNDS = 20
 SEED = 20260325
-START_TIMEOUT = 15.0
-REQUEST_TIMEOUT = 5.0
-GUNICORN = pathlib.Path(sys.executable).with_name("gunicorn")
-
-
-# --------------------------------------------------------------------------- a browser and a server
-
-class Browser:
-    """Just enough of a browser: cookies (set and deleted), form posts, no automatic redirects."""
-
-    def __init__(self):
-        self.cookies: dict[str, str] = {}
-        self.port = None
-
-    def request(self, method: str, path: str, data: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-        try:
-            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
-            body = None
-            if data is not None:
-                body = urlencode(data)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            text = response.read().decode("utf-8")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                cookie = http.cookies.SimpleCookie(header)
-                for name, morsel in cookie.items():
-                    if morsel["max-age"] == "0" or "1970" in morsel["expires"]:
-                        self.cookies.pop(name, None)
-                    else:
-                        self.cookies[name] = morsel.value
-            return response.status, response.headers, text
-        finally:
-            connection.close()
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def post(self, path, data):
-        return self.request("POST", path, data)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes in a process group, from /proc."""
-    found = []
-    for entry in pathlib.Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            found.append(int(entry.name))
-    return found
-
-
-class Gunicorn:
-    """gunicorn as `make run` starts it, in a process group of its own, so a kill reaches every worker."""
-
-    def __init__(self, env: dict, log_path: pathlib.Path):
-        self.env = env
-        self.log_path = log_path
-        self.process = None
-        self.port = None
-        self.groups: list[int] = []
-
-    def start(self) -> None:
-        self.port = free_port()
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [str(GUNICORN), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
-                 # No shared control socket in the home directory: each test server stays on its own.
-                 "--no-control-socket", "app:create_app()"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.groups.append(self.process.pid)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"gunicorn exited with {self.process.returncode}:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                connection.request("GET", "/static/build/manifest.json")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                connection.close()
-            time.sleep(0.03)
-        raise AssertionError(f"gunicorn did not answer within {START_TIMEOUT}s:\n{self.log_path.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """kill -9 the master and its workers at once (the whole process group)."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
-
-    def wait_gone(self) -> None:
-        deadline = time.monotonic() + 10
-        while self.process and _group_members(self.process.pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-    def stop_all(self) -> None:
-        """Teardown: nothing of any start may survive the test, whatever happened."""
-        for pgid in self.groups:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if self.process is not None:
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
 
 
 # --------------------------------------------------------------------------- one person applying
@@ -277,14 +144,13 @@ def server(tmp_path):
     migrate(url)
     env = {**os.environ, "DATABASE_URL": url, "KOMEK_ENV": "development", "SECRET_KEY": "crash-test-secret-key",
            "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "2", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
-    env.pop("FORWARDED_ALLOW_IPS", None)
     gunicorn = Gunicorn(env, tmp_path / "gunicorn.log")
     gunicorn.database = database
     try:
         yield gunicorn
     finally:
         gunicorn.stop_all()
-        survivors = [pid for pgid in gunicorn.groups for pid in _group_members(pgid)]
+        survivors = [pid for pgid in gunicorn.groups for pid in group_members(pgid)]
         assert not survivors, f"gunicorn processes left running: {survivors}"
 
 
