@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app:create_app
 
-.PHONY: run install test test-fast browsers services translations-update benchmarks benchmark-load fuzz clean
+.PHONY: run install test test-fast browsers services wrk translations-update benchmarks benchmark-load fuzz clean
 
 run: install
 	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
@@ -48,22 +48,34 @@ browsers:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+# wrk from Debian: fifty people at once in a test (tests/security/test_mixed_load.py) and the load benchmark.
+wrk:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
 # PostgreSQL 15 and Redis from Debian, for the tests that prove the same code on production's engines.
 services:
 	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
 	fi
 
+# When make read this file: the start of `make test`'s set-up, for its time per part.
+STARTED := $(shell date +%s)
+
 # The fast tests in parallel, then the browser audits in one Chromium session. Throw-away PostgreSQL and
 # Redis run on loopback for the duration (tools/test_services.sh) and are stopped even when a test fails;
-# KOMEK_REQUIRE_SERVICES=1 makes a missing service fail its tests rather than skip them.
-test: install browsers services
-	@services=$$(tools/test_services.sh start) || exit 1; eval "$$services"; \
+# KOMEK_REQUIRE_SERVICES=1 makes a missing service fail its tests rather than skip them. Ends with the
+# time each part took.
+test: install browsers services wrk
+	@part() { local started=$$(date +%s); "$$@"; local status=$$?; times+="$$(( $$(date +%s) - started )) s, "; return $$status; }; \
+	times="set-up $$(( $$(date +%s) - $(STARTED) )) s, services "; \
+	envfile=$$(mktemp); part tools/test_services.sh start >"$$envfile" || exit 1; \
+	eval "$$(cat "$$envfile")"; rm -f "$$envfile"; \
 	trap 'tools/test_services.sh stop "$$KOMEK_TEST_SERVICES_DIR"' EXIT; \
 	export KOMEK_REQUIRE_SERVICES=1; \
 	echo "PostgreSQL: $$KOMEK_TEST_POSTGRES_URL, Redis: $$KOMEK_TEST_REDIS_URL"; \
-	$(BIN)/python -m pytest tests -n 2 && \
-	$(BIN)/python -m pytest accessibility_tests
+	times+="tests/ (2 workers) "; part $(BIN)/python -m pytest tests -n 2 --durations=5 || exit 1; \
+	times+="accessibility_tests/ (browser) "; part $(BIN)/python -m pytest accessibility_tests --durations=5 || exit 1; \
+	echo "Time per part: $${times%, }; in all $$(( $$(date +%s) - $(STARTED) )) s"
 
 # For development: everything except the browser audits.
 test-fast: install
@@ -85,8 +97,7 @@ benchmarks: install benchmark-load
 
 # Load (benchmarks/load.py): wrk against gunicorn on loopback, on SQLite, then on throw-away PostgreSQL and
 # Redis that commit durably as production does. About 4 minutes each; writes benchmarks/results/load-*.md.
-benchmark-load: install services
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+benchmark-load: install services wrk
 	$(BIN)/python -m benchmarks.load --engine sqlite
 	@services=$$(KOMEK_DURABLE_SERVICES=1 tools/test_services.sh start) || exit 1; eval "$$services"; \
 	trap 'tools/test_services.sh stop "$$KOMEK_TEST_SERVICES_DIR"' EXIT; \

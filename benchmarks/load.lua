@@ -202,8 +202,9 @@ local function check_status()
    send("GET", path)
    local response = send("POST", path, {reference = case[1], secret_code = case[2]})
    if not expect(response, 303, "status check") then return end
-   send("GET", location(response))
-   counts.status_checks = counts.status_checks + 1
+   if expect(send("GET", location(response)), 200, "status result") then
+      counts.status_checks = counts.status_checks + 1
+   end
 end
 
 local function finish_and_clear()

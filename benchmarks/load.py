@@ -245,31 +245,34 @@ def _access_lines(log: pathlib.Path, offset: int) -> list[str]:
     return ACCESS_LINE.findall(log.read_text(encoding="utf-8", errors="replace")[offset:])
 
 
-def _memory(server: Gunicorn) -> dict[int, dict[str, int]]:
-    return {pid: memory_kib(pid) for pid in server.workers()}
+def _memory(server: Gunicorn) -> dict:
+    return {"workers": {pid: memory_kib(pid) for pid in server.workers()}, "master": memory_kib(server.process.pid)}
 
 
-def mixed_load(engine, folder: pathlib.Path, total: int) -> dict:
-    url = engine.fresh("mixed")
+def mixed_load(url: str, environment: dict, folder: pathlib.Path, total: int, give_up_after: float = 600) -> dict:
+    """Runs the mixed load on a migrated database until `total` requests are served (also a test:
+    tests/security/test_mixed_load.py), and checks the database after it."""
     plan = folder / "plan.lua"
     write_plan(plan)
-    server = _server(folder, {"DATABASE_URL": url, **engine.environment()}, "app:create_app()",
+    server = _server(folder, {"DATABASE_URL": url, **environment}, "app:create_app()",
                      "/static/build/manifest.json", "mixed-gunicorn")
     try:
         deadline = time.monotonic() + 30
         while len(server.workers()) < GUNICORN_CONFIG["workers"] and time.monotonic() < deadline:
             time.sleep(0.1)
         offset = len(server.log_path.read_text(encoding="utf-8", errors="replace"))
-        samples = [{"requests": 0, "workers": _memory(server)}]
+        samples = [{"requests": 0, **_memory(server)}]
         command = _wrk_command(f"http://127.0.0.1:{server.port}/", 900, MIXED_CONNECTIONS, MIXED_CONNECTIONS, [])
         started = time.monotonic()
         load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 env={**os.environ, "KOMEK_LOAD_PLAN": str(plan)})
         next_sample = 1000
-        while next_sample <= total and load.poll() is None:
+        while load.poll() is None and time.monotonic() - started < give_up_after:
             served = len(_access_lines(server.log_path, offset))
-            if served >= next_sample:
-                samples.append({"requests": served, "workers": _memory(server)})
+            if served >= min(next_sample, total):
+                samples.append({"requests": served, **_memory(server)})
+                if served >= total:
+                    break
                 next_sample += 1000
             else:
                 time.sleep(0.05)
@@ -371,15 +374,16 @@ def markdown(engine_name: str, report: dict) -> str:
               + (f" ({'; '.join(db['times_over_capacity'][:5])})" if db["times_over_capacity"] else "") + ".",
               "", "### Worker memory (MB: resident / proportional share / private)", "",
               "| after requests | " + " | ".join(f"worker {n + 1}" for n in range(len(first["workers"])))
-              + " | all workers' share |", "|---|" + "---|" * (len(first["workers"]) + 1)]
+              + " | whole server (master + workers, proportional) |", "|---|" + "---|" * (len(first["workers"]) + 1)]
     for sample in mixed["memory"]:
         cells = [f"{m['rss'] / 1024:.1f} / {m['pss'] / 1024:.1f} / {m['private'] / 1024:.1f}" for m in sample["workers"].values()]
-        total = sum(m["pss"] for m in sample["workers"].values()) / 1024
+        total = (sample["master"]["pss"] + sum(m["pss"] for m in sample["workers"].values())) / 1024
         lines.append(f"| {sample['requests']} | " + " | ".join(cells) + f" | {total:.0f} |")
     growth = [(last["workers"][pid]["rss"] - m["rss"]) / 1024 for pid, m in middle["workers"].items() if pid in last["workers"]]
     largest = max(m["rss"] for m in last["workers"].values()) / 1024
+    verdict = "met" if largest * 1024 <= MEMORY_GOAL_KIB else "not met"
     lines += ["", f"Largest worker after {last['requests']} requests: {largest:.1f} MB resident (goal ≤ "
-              f"{MEMORY_GOAL_KIB // 1024} MB); growth from request {middle['requests']} to {last['requests']}: "
+              f"{MEMORY_GOAL_KIB // 1024} MB: {verdict}); growth from request {middle['requests']} to {last['requests']}: "
               + ", ".join(f"{g:+.1f}" for g in growth) + " MB. Resident counts the pages every worker shares "
               "(Python, the libraries, and with preload_app the loaded app); the proportional share divides "
               "those among the processes, private is what a worker holds alone.", ""]
@@ -413,7 +417,7 @@ def main() -> None:
         report = {"machine": machine(), "engine": engine.name, "seconds": arguments.seconds}
         report["pages"] = measure_pages(engine, folder, arguments.seconds)
         print(json.dumps({name: round(r["rps"]) for name, r in report["pages"].items()}), flush=True)
-        report["mixed"] = mixed_load(engine, folder, arguments.mixed_requests)
+        report["mixed"] = mixed_load(engine.fresh("mixed"), engine.environment(), folder, arguments.mixed_requests)
         report["database_size"] = database_growth(engine, arguments.applications)
     (RESULTS / f"load-{engine.name}.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     summary = markdown(engine.name, report)
