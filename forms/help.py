@@ -56,7 +56,7 @@ class BookingForm(KomekForm):
                                             _l("Enter the full name of the person who will come"), NAME_MESSAGES)])
     phone = StringField(_l("Phone number"),
                         validators=[_checked(validation.check_phone, validation.normalise_phone,
-                                             _l("Enter a phone number, for example +7 701 123 45 67"), PHONE_MESSAGES)])
+                                             PHONE_MESSAGES["empty"], PHONE_MESSAGES)])
     phone_owner = RadioChoice(_l("Whose phone number is this?"), [
         ("self", _l("The phone of the person who will come")),
         ("relative", _l("A relative’s phone")),
@@ -113,5 +113,5 @@ class HomeVisitForm(KomekForm):
     times = Checkboxes(_l("Which time of day suits you?"), TIME_OF_DAY_CHOICES, _l("Choose a time of day from the list"))
     phone = StringField(_l("Phone number we can call"),
                         validators=[_checked(validation.check_phone, validation.normalise_phone,
-                                             _l("Enter a phone number, for example +7 701 123 45 67"), PHONE_MESSAGES)])
+                                             PHONE_MESSAGES["empty"], PHONE_MESSAGES)])
     consent = BooleanField(_l("You may call this number about the visit"), validators=[_require_consent])

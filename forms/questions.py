@@ -29,6 +29,8 @@ NAME_MESSAGES = {
     "bad_characters": _l("A name can have only letters, spaces, hyphens and apostrophes"),
 }
 PHONE_MESSAGES = {
+    # Nothing but spaces, dashes, dots or brackets: as good as nothing typed.
+    "empty": _l("Enter a phone number, for example +7 701 123 45 67"),
     "bad_characters": _l("A phone number can have only digits, spaces, brackets, dashes and a plus"),
     "too_short": _l("The number is too short. Enter 10 digits after +7, for example +7 701 123 45 67"),
     "too_long": _l("The number is too long. Enter 10 digits after +7, for example +7 701 123 45 67"),

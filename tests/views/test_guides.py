@@ -148,13 +148,19 @@ def test_a_pack_after_an_application_carries_its_reference(client):
     assert reference not in sheet.find(class_="url").get_text()
 
 
-def test_a_pack_with_a_wrong_phone_keeps_the_form(client):
+@pytest.mark.parametrize("phone, message", [
+    ("12", "The number is too short. Enter 10 digits after +7, for example +7 701 123 45 67"),
+    # Only separators: found by the hostile-input test, once a 500.
+    (".", "Enter a phone number, for example +7 701 123 45 67"),
+])
+def test_a_pack_with_a_wrong_phone_keeps_the_form_and_says_what_is_wrong(client, phone, message):
     from tests.journey_support import post_with_token
 
-    soup = BeautifulSoup(post_with_token(client, "/ru/guides/id-card/pack", {"language": "kk", "helper_phone": "12"})
-                         .get_data(as_text=True), "html.parser")
-    assert soup.find(class_="error-summary") and soup.find(class_="sheet") is None
-    assert soup.find("input", attrs={"name": "helper_phone"})["value"] == "12"
+    response = post_with_token(client, "/en/guides/id-card/pack", {"language": "kk", "helper_phone": phone})
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert response.status_code == 200
+    assert message in soup.find(class_="error-summary").get_text(" ", strip=True) and soup.find(class_="sheet") is None
+    assert soup.find("input", attrs={"name": "helper_phone"})["value"] == phone
 
 
 def test_live_search_gets_only_the_results_and_the_count_for_its_live_region(client):
