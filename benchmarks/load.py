@@ -366,7 +366,7 @@ def markdown(engine_name: str, report: dict) -> str:
               + (f" ({'; '.join(mixed['problems'])})" if mixed["problems"] else "") + ".",
               f"- Done: {counts.get('applications', 0)} applications, {counts.get('bookings', 0)} bookings "
               f"({counts.get('time_taken_meanwhile', 0)} times taken by someone else meanwhile, "
-              f"{counts.get('no_free_time', 0)} days already full), {counts.get('status_checks', 0)} status checks, "
+              f"{counts.get('no_free_time', 0)} tries found nothing free), {counts.get('status_checks', 0)} status checks, "
               f"{counts.get('pages_browsed', 0)} pages browsed, {counts.get('finished_visits', 0)} visits ended with "
               "Finish and clear.",
               f"- Capacity: {db['appointments']} active bookings on {db['times_booked']} times, {db['times_full']} "

@@ -17,6 +17,13 @@ WEEKDAY_CHOICES = [
     ("thu", _l("Thursday")), ("fri", _l("Friday")), ("sat", _l("Saturday")),
 ]
 TIME_OF_DAY_CHOICES = [("morning", _l("Morning")), ("afternoon", _l("Afternoon"))]
+FOR_WHOM_CHOICES = [("self", _l("I need it")), ("other", _l("Someone else needs it"))]
+REASON_CHOICES = [
+    ("age", _l("Because of age")),
+    ("illness", _l("Because of illness")),
+    ("disability", _l("Because of a disability")),
+    ("other", _l("For another reason")),
+]
 
 
 def _checked(find_problem, normalise, missing, messages):
@@ -93,16 +100,8 @@ def _require_consent(form, field):
 
 
 class HomeVisitForm(KomekForm):
-    for_whom = RadioChoice(_l("Who needs the visit?"), [
-        ("self", _l("I need it")),
-        ("other", _l("Someone else needs it")),
-    ], _l("Choose who needs the visit"))
-    reason = RadioChoice(_l("Why can the person not travel?"), [
-        ("age", _l("Because of age")),
-        ("illness", _l("Because of illness")),
-        ("disability", _l("Because of a disability")),
-        ("other", _l("For another reason")),
-    ], _l("Choose why the person cannot travel"))
+    for_whom = RadioChoice(_l("Who needs the visit?"), FOR_WHOM_CHOICES, _l("Choose who needs the visit"))
+    reason = RadioChoice(_l("Why can the person not travel?"), REASON_CHOICES, _l("Choose why the person cannot travel"))
     name = StringField(_l("Full name of the person who needs the visit"),
                        validators=[_checked(validation.check_name, validation.normalise_name,
                                             _l("Enter the full name of the person who needs the visit"), NAME_MESSAGES)])

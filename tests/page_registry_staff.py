@@ -49,7 +49,7 @@ def _ensure_examples(app) -> None:
         if db.get(HomeVisit, EXAMPLE_IDS["home_visit"]) is None:
             db.add(HomeVisit(id=EXAMPLE_IDS["home_visit"], reference=cases.codes.new_reference(), secret_code_hash=secret,
                              for_whom="other", reason="age", name="Сәуле Ахметова", address="Алматы, Абай даңғылы 1, 5-пәтер",
-                             about="", preferred_days=["monday"], preferred_times=["morning"], phone="+77011234568",
+                             about="", preferred_days=["mon", "thu"], preferred_times=["morning"], phone="+77011234568",
                              consent_to_call=True, help_point=EXAMPLE_HELP_POINT, language="en", status="received",
                              created_at=now, updated_at=now))
 

@@ -439,7 +439,7 @@ def change_time(day):
 
 # --------------------------------------------------------------------------- home visits
 
-def _about_choices():
+def about_choices():
     guides = current_app.extensions["komek_content"].guides
     lang = current_language()
     return [(slug, guide.title[lang]) for slug, guide in guides.items()] + [("other", _("Something else, or I don’t know"))]
@@ -449,7 +449,7 @@ def _about_choices():
 @no_store
 def home_visit():
     form = HomeVisitForm()
-    form.about.choices = [SelectChoice(value, text) for value, text in _about_choices()]
+    form.about.choices = [SelectChoice(value, text) for value, text in about_choices()]
     if request.method == "POST" and form.validate():
         now = utcnow()
         reference, secret, secret_hash = cases.new_codes(_code_key())

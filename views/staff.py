@@ -15,10 +15,12 @@ from flask.cli import AppGroup
 from flask_babel import force_locale, gettext as _, ngettext
 from sqlalchemy import delete, select
 
+from forms.help import FOR_WHOM_CHOICES, REASON_CHOICES, TIME_OF_DAY_CHOICES, WEEKDAY_CHOICES
 from forms.staff import KIND_LABELS, STATUS_LABELS, SignInForm, StatusForm, UnlockForm
 from models import StaffAccount, VisitSession
 from services import cases, codes, staff
 from views.apply import _code_key
+from views.help import about_choices
 from web.i18n import language_blueprint
 from web.security import no_store
 from web.sessions import utcnow
@@ -244,12 +246,29 @@ def _case_or_404(db, kind: str, case_id: int):
     return case
 
 
+def _home_visit_details(visit) -> list[tuple[str, str]]:
+    """The person's choices in the words they chose them by, not the codes they are stored as."""
+    def words(choices, values):
+        labels = dict(choices)
+        return ", ".join(str(labels.get(value, value)) for value in values)
+
+    details = [(_("Who needs the visit?"), words(FOR_WHOM_CHOICES, [visit.for_whom])),
+               (_("Why can the person not travel?"), words(REASON_CHOICES, [visit.reason])),
+               (_("What do you need help with?"), words(about_choices(), [visit.about or "other"]))]
+    if visit.preferred_days:
+        details.append((_("Preferred days"), words(WEEKDAY_CHOICES, visit.preferred_days)))
+    if visit.preferred_times:
+        details.append((_("Preferred times"), words(TIME_OF_DAY_CHOICES, visit.preferred_times)))
+    return details
+
+
 def _record_page(db, case, kind, form):
     events = cases.history(db, case)
     names = {account.id: account.username for account in db.scalars(
         select(StaffAccount).where(StaffAccount.id.in_({e.staff_id for e in events if e.staff_id})))}
     return _render("pages/staff/record.html", case=case, kind=kind, form=form, events=events, staff_names=names,
-                   locked=staff.is_locked(db, case.reference, _code_key(), utcnow()))
+                   locked=staff.is_locked(db, case.reference, _code_key(), utcnow()),
+                   home_visit_details=_home_visit_details(case) if kind == "home_visit" else [])
 
 
 @bp.route(f"/records/<kind>/<{ID}:case_id>", methods=["GET", "POST"])

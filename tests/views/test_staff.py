@@ -86,13 +86,14 @@ def _appointment(app, help_point, **fields):
     return appointment, secret
 
 
-def _home_visit(app, help_point):
+def _home_visit(app, help_point, **fields):
     now = utcnow()
     reference, _secret, secret_hash = cases.new_codes(_key(app))
     with _db(app) as db, db.begin():
-        visit = HomeVisit(reference=reference, secret_code_hash=secret_hash, for_whom="self", reason="age",
-                          name="Сәуле Ахметова", address="Алматы", phone="+77011234568", consent_to_call=True,
-                          help_point=help_point, language="kk", status="received", created_at=now, updated_at=now)
+        visit = HomeVisit(**{"reference": reference, "secret_code_hash": secret_hash, "for_whom": "self", "reason": "age",
+                             "name": "Сәуле Ахметова", "address": "Алматы", "phone": "+77011234568", "consent_to_call": True,
+                             "help_point": help_point, "language": "kk", "status": "received", "created_at": now,
+                             "updated_at": now, **fields})
         db.add(visit)
     return visit
 
@@ -223,6 +224,18 @@ def test_opening_a_record_is_audited(app, client):
     with _db(app) as db:
         entries = db.scalars(select(AuditEntry).where(AuditEntry.staff_id == account.id, AuditEntry.action == "view")).all()
     assert [(e.case_kind, e.case_id) for e in entries] == [("appointment", appointment.id)]
+
+
+def test_a_home_visit_record_reads_in_words_not_codes(app, client):
+    visit = _home_visit(app, "words-point", for_whom="other", reason="disability", about="id-card",
+                        preferred_days=["mon", "thu"], preferred_times=["afternoon"])
+    _sign_in(client, _account(app, help_points=["words-point"]).username)
+    soup = _soup(client.get(f"/en/staff/records/home_visit/{visit.id}"))
+    rows = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in soup.select(".answer-row")}
+    assert rows["Who needs the visit?"] == "Someone else needs it"
+    assert rows["Why can the person not travel?"] == "Because of a disability"
+    assert rows["What do you need help with?"] == "Replace your ID card"
+    assert rows["Preferred days"] == "Monday, Thursday" and rows["Preferred times"] == "Afternoon"
 
 
 def test_a_status_change_keeps_history_queues_a_notice_in_their_language_and_is_audited(app, client, monkeypatch):
