@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from models import Attempt
+from services.codes import hash_code
 
 WINDOW = timedelta(hours=1)
 
@@ -16,8 +17,14 @@ def failures(db, key: str, now: datetime) -> int:
     return db.scalar(select(func.count()).select_from(Attempt).where(Attempt.key == key, Attempt.created_at > now - WINDOW))
 
 
-def too_many(db, keys: list[str], limit: int, now: datetime) -> bool:
-    return any(failures(db, key, now) >= limit for key in keys)
+def client_key(check: str, address: str | None, key: bytes) -> str:
+    """The key counting one client address's failures at one kind of check (resume, status...)."""
+    return f"{check}-client:{hash_code(address or 'unknown', key)[:32]}"
+
+
+def over_limit(db, limits: dict[str, int], now: datetime) -> bool:
+    """True when any key has reached its limit of failures within the window."""
+    return any(failures(db, key, now) >= limit for key, limit in limits.items())
 
 
 def record_failure(db, keys: list[str], now: datetime) -> None:

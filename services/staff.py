@@ -86,10 +86,14 @@ def disable_account(db, username: str) -> bool:
     return True
 
 
-def _limit_keys(username: str, client: str, key: bytes) -> list[str]:
-    # Opaque keys, as services/attempts.py asks: never the username or address itself.
-    return [f"staff-user:{codes.hash_code(normalise_username(username) or '-', key)[:32]}",
-            f"staff-client:{codes.hash_code(client or 'unknown', key)[:32]}"]
+def _username_key(username: str, key: bytes) -> str:
+    # Opaque, as services/attempts.py asks: never the username itself.
+    return f"staff-user:{codes.hash_code(normalise_username(username) or '-', key)[:32]}"
+
+
+def _limits(username: str, client: str, key: bytes) -> dict[str, int]:
+    return {_username_key(username, key): MAX_FAILURES_PER_USERNAME,
+            attempts.client_key("staff", client, key): MAX_FAILURES_PER_CLIENT}
 
 
 @dataclass
@@ -101,26 +105,25 @@ class SignIn:
 def sign_in(db, hasher: PasswordHasher, username: str, password: str, client: str, now: datetime, key: bytes) -> SignIn:
     """Check a sign-in. Every failure (unknown username, wrong password, disabled account) is counted
     per username and per client and looks the same to the person; over a limit nothing is checked."""
-    keys = _limit_keys(username, client, key)
-    limits = (MAX_FAILURES_PER_USERNAME, MAX_FAILURES_PER_CLIENT)
-    if any(attempts.failures(db, k, now) >= limit for k, limit in zip(keys, limits)):
+    limits = _limits(username, client, key)
+    if attempts.over_limit(db, limits, now):
         return SignIn(locked=True)
     account = find_account(db, username)
     if verify_password(hasher, account, password) and not account.disabled:
         audit(db, account.id, "sign_in", now)
         return SignIn(account=account)
-    attempts.record_failure(db, keys, now)
+    attempts.record_failure(db, list(limits), now)
     return SignIn()
 
 
 def clear_sign_in_failures(db, client: str, key: bytes) -> None:
     """Forget a client's failed sign-ins (used by the test registry so repeated audits never lock out)."""
-    db.execute(delete(Attempt).where(Attempt.key == _limit_keys("", client, key)[1]))
+    db.execute(delete(Attempt).where(Attempt.key == attempts.client_key("staff", client, key)))
 
 
 def record_sign_in_failures(db, username: str, count: int, now: datetime, key: bytes) -> None:
     """Count failed sign-ins against a username only (for tests and the audit's "locked" state)."""
-    db.add_all(Attempt(key=_limit_keys(username, "", key)[0], created_at=now) for _ in range(count))
+    db.add_all(Attempt(key=_username_key(username, key), created_at=now) for _ in range(count))
 
 
 def active_account(db, staff_id) -> StaffAccount | None:

@@ -76,22 +76,22 @@ def _fresh_client_failures(client, lang):
     """Failed sign-ins are counted per client (all test clients are 127.0.0.1): start each error state
     from zero, so auditing it many times never turns it into the "locked" state."""
     from services import staff
-    from views.apply import _code_key
+    from web.security import code_key
 
     app = client.application
     with app.test_request_context(), app.extensions["komek_db"]() as db, db.begin():
-        staff.clear_sign_in_failures(db, "127.0.0.1", _code_key())
+        staff.clear_sign_in_failures(db, "127.0.0.1", code_key())
 
 
 def _locked_username(client, lang):
     from services import staff
-    from views.apply import _code_key
+    from web.security import code_key
     from web.sessions import utcnow
 
     _fresh_client_failures(client, lang)
     app = client.application
     with app.test_request_context(), app.extensions["komek_db"]() as db, db.begin():
-        staff.record_sign_in_failures(db, LOCKED_USERNAME, staff.MAX_FAILURES_PER_USERNAME, utcnow(), _code_key())
+        staff.record_sign_in_failures(db, LOCKED_USERNAME, staff.MAX_FAILURES_PER_USERNAME, utcnow(), code_key())
 
 
 def _idle_too_long(client, lang):

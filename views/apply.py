@@ -4,8 +4,6 @@ One set of views serves every application in journeys/; answers live in a server
 is in the server-side session, never in a URL.
 """
 
-import hashlib
-import hmac
 from datetime import date
 
 from werkzeug.datastructures import MultiDict
@@ -18,7 +16,7 @@ from journeys import APPLICATIONS
 from models import Submission
 from services import attempts, codes, drafts
 from web.i18n import current_language, language_blueprint
-from web.security import no_store
+from web.security import code_key, no_store
 from web.sessions import utcnow
 
 bp = language_blueprint("apply", __name__, url_prefix="/apply")
@@ -35,10 +33,6 @@ def _application(slug):
         abort(404)
     return application
 
-
-def _code_key() -> bytes:
-    # A key of its own for hashing codes, derived from the app secret.
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"komek codes", hashlib.sha256).digest()
 
 
 def _db():
@@ -120,7 +114,7 @@ def question(application, question):
         if request.method == "POST":
             if form.validate():
                 code = drafts.save_answer(db, draft, asked.name, form[asked.name].data, utcnow(),
-                                          current_app.config["DRAFT_DAYS"], _code_key())
+                                          current_app.config["DRAFT_DAYS"], code_key())
                 if code:
                     _remember("return_codes", draft.id, code)
                 answers = draft.answers
@@ -170,7 +164,7 @@ def _apply_pending_answer(db, draft, application) -> None:
         return
     form = question_form(asked, draft.answers, MultiDict(pending["typed"]), csrf=False)
     if form.validate():
-        drafts.save_answer(db, draft, asked.name, form[asked.name].data, utcnow(), current_app.config["DRAFT_DAYS"], _code_key())
+        drafts.save_answer(db, draft, asked.name, form[asked.name].data, utcnow(), current_app.config["DRAFT_DAYS"], code_key())
 
 
 def expired_question_page():
@@ -217,7 +211,7 @@ def confirm(application):
             return _no_draft(application)
         if application.next_question(draft.answers, checking=True) or application.unsupported(draft.answers):
             return redirect(url_for("apply.check", application=application.slug), 303)
-        receipt = drafts.submit(db, draft, application, current_language(), utcnow(), _code_key())
+        receipt = drafts.submit(db, draft, application, current_language(), utcnow(), code_key())
         previous = receipts.get(application.slug) or {}
         _remember("receipts", application.slug, {
             "submission": receipt.submission.id,
@@ -282,7 +276,7 @@ def save(application):
         form = SaveForm(birth_question, draft.answers) if needs_birth_date else None
         if request.method == "POST" and form is not None and form.validate():
             code = drafts.save_answer(db, draft, application.birth_date_question, form.birth_date.data, utcnow(),
-                                      current_app.config["DRAFT_DAYS"], _code_key())
+                                      current_app.config["DRAFT_DAYS"], code_key())
             if code:
                 _remember("return_codes", draft.id, code)
             return redirect(url_for("apply.save", application=application.slug), 303)
@@ -300,13 +294,12 @@ def resume():
     if request.method == "POST" and form.validate():
         now = utcnow()
         code = codes.parse_return_code(form.code.data)
-        key = _code_key()
-        keys = [f"resume-client:{codes.hash_code(request.remote_addr or 'unknown', key)[:32]}"]
+        key = code_key()
+        limits = {attempts.client_key("resume", request.remote_addr, key): MAX_RESUME_FAILURES_PER_CLIENT}
         if code:
-            keys.append(f"resume-code:{codes.hash_code(code, key)[:32]}")
+            limits[f"resume-code:{codes.hash_code(code, key)[:32]}"] = MAX_RESUME_FAILURES_PER_CODE
         with _db() as db, db.begin():
-            limits = (MAX_RESUME_FAILURES_PER_CLIENT, MAX_RESUME_FAILURES_PER_CODE)
-            locked = any(attempts.failures(db, k, now) >= limit for k, limit in zip(keys, limits))
+            locked = attempts.over_limit(db, limits, now)
             draft = None if locked else drafts.find_by_return_code(db, code, form.birth_date.data, APPLICATIONS.get, now, key)
             if draft is not None:
                 _apply_pending_answer(db, draft, APPLICATIONS[draft.application])
@@ -316,7 +309,7 @@ def resume():
                 application = APPLICATIONS[draft.application]
                 return redirect(_next_url(application, draft.answers, None, checking=True), 303)
             if not locked:
-                attempts.record_failure(db, keys, now)
+                attempts.record_failure(db, list(limits), now)
         form.code.errors.append(_("Too many tries. Wait 1 hour and try again, or ask a helper.") if locked
                                 else _("We could not find saved answers with this code and date of birth. Check both and try again."))
     return render_template("pages/apply/resume.html", form=form, locked=locked)

@@ -85,8 +85,8 @@ def pack(slug: str):
 
 def _booked_in_this_visit(db):
     """The time booked at a help point in this visit, for the pack's "where and when" (None if none)."""
-    booked = session.get("help_booked")
-    appointment = db.get(Appointment, booked["appointment"]) if booked else None
+    booked = session.get("help_booked") or {}
+    appointment = db.get(Appointment, booked["id"]) if booked.get("id") else None
     if appointment is None or not appointment.active:
         return None
     point = current_app.extensions["komek_help_points"].get(appointment.help_point)

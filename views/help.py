@@ -6,8 +6,6 @@ code, shown once) is kept there too, like the receipts in views/apply.py.
 """
 
 import datetime
-import hashlib
-import hmac
 import re
 
 from babel.dates import get_day_names
@@ -18,10 +16,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.help import BookingForm, CancelForm, ChangeTimeForm, FindBookingForm, HomeVisitForm
 from models import Appointment, HomeVisit
-from services import appointments, attempts, cases, codes
+from services import appointments, attempts, cases
 from services.help_points import BOOKING_DAYS, load_help_points
 from web.i18n import BABEL_LOCALES, LANGUAGES, current_language, language_blueprint
-from web.security import no_store
+from web.security import code_key, no_store
 from web.sessions import utcnow
 
 bp = language_blueprint("help", __name__, url_prefix="/help")
@@ -53,10 +51,6 @@ def _point(slug):
         abort(404)
     return point
 
-
-def _code_key() -> bytes:
-    # The same key as views/apply.py: every case's secret code is checked by services.cases.find with it.
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"komek codes", hashlib.sha256).digest()
 
 
 def _db():
@@ -264,8 +258,8 @@ def book(point, day):
                     appointment, secret = appointments.book(
                         db, point, starts_at, name=form.name.data, phone=form.phone.data,
                         phone_owner=form.phone_owner.data, language=current_language(),
-                        now_utc=now_utc, now_local=now_local, key=_code_key())
-                session["help_booked"] = {"appointment": appointment.id, "secret_code": secret}
+                        now_utc=now_utc, now_local=now_local, key=code_key())
+                session["help_booked"] = {"id": appointment.id, "secret_code": secret}
                 return redirect(url_for("help.booked"), 303)
             except appointments.BookingProblem as problem:
                 already_booked = problem.code == "already_booked"
@@ -277,16 +271,23 @@ def book(point, day):
                            already_booked=already_booked)
 
 
+def _made_in_this_visit(session_key: str, model):
+    """What this visit has just booked or sent (kept in the session under `session_key` with its one-time
+    secret code), or 404: another visit's reference never opens it."""
+    receipt = session.get(session_key) or {}
+    with _db() as db:
+        record = db.get(model, receipt["id"]) if receipt.get("id") else None
+    if record is None:
+        abort(404)
+    return record, receipt.get("secret_code")
+
+
 @bp.route("/booked")
 @no_store
 def booked():
-    receipt = session.get("help_booked") or {}
-    with _db() as db:
-        appointment = db.get(Appointment, receipt["appointment"]) if receipt else None
-    if appointment is None:
-        abort(404)
+    appointment, secret_code = _made_in_this_visit("help_booked", Appointment)
     return render_template("pages/help/booked.html", appointment=appointment,
-                           point=_help_points().get(appointment.help_point), secret_code=receipt.get("secret_code"))
+                           point=_help_points().get(appointment.help_point), secret_code=secret_code)
 
 
 @bp.route("/find", methods=["GET", "POST"])
@@ -297,18 +298,17 @@ def find_booking():
     locked = False
     if request.method == "POST" and form.validate():
         now = utcnow()
-        key = _code_key()
-        keys = [f"help-client:{codes.hash_code(request.remote_addr or 'unknown', key)[:32]}",
-                cases.reference_key(form.reference.data, key)]
+        key = code_key()
+        limits = {attempts.client_key("help", request.remote_addr, key): MAX_FIND_FAILURES_PER_CLIENT,
+                  cases.reference_key(form.reference.data, key): MAX_FIND_FAILURES_PER_REFERENCE}
         with _db() as db, db.begin():
-            limits = (MAX_FIND_FAILURES_PER_CLIENT, MAX_FIND_FAILURES_PER_REFERENCE)
-            locked = any(attempts.failures(db, k, now) >= limit for k, limit in zip(keys, limits))
+            locked = attempts.over_limit(db, limits, now)
             case = None if locked else cases.find(db, form.reference.data, form.secret_code.data, key)
             if isinstance(case, Appointment):
                 session["help_booking"] = case.id
                 return redirect(url_for("help.manage_booking"), 303)
             if not locked:
-                attempts.record_failure(db, keys, now)
+                attempts.record_failure(db, list(limits), now)
         form.reference.errors.append(
             _("Too many tries. Wait 1 hour and try again, or ask a helper.") if locked
             else _("We could not find a booking with this reference and secret code. Check both and try again."))
@@ -452,7 +452,7 @@ def home_visit():
     form.about.choices = [SelectChoice(value, text) for value, text in about_choices()]
     if request.method == "POST" and form.validate():
         now = utcnow()
-        reference, secret, secret_hash = cases.new_codes(_code_key())
+        reference, secret, secret_hash = cases.new_codes(code_key())
         with _db() as db, db.begin():
             visit = HomeVisit(reference=reference, secret_code_hash=secret_hash, for_whom=form.for_whom.data,
                               reason=form.reason.data, name=form.name.data, address=form.address.data,
@@ -462,7 +462,7 @@ def home_visit():
                               language=current_language(), status="received", created_at=now, updated_at=now)
             db.add(visit)
             cases.record_status(db, visit, "received", now)
-        session["help_home_visit"] = {"home_visit": visit.id, "secret_code": secret}
+        session["help_home_visit"] = {"id": visit.id, "secret_code": secret}
         return redirect(url_for("help.home_visit_sent"), 303)
     return render_template("pages/help/home_visit.html", form=form, home_care=HOME_CARE_FACT)
 
@@ -470,9 +470,5 @@ def home_visit():
 @bp.route("/home-visit/sent")
 @no_store
 def home_visit_sent():
-    receipt = session.get("help_home_visit") or {}
-    with _db() as db:
-        visit = db.get(HomeVisit, receipt["home_visit"]) if receipt else None
-    if visit is None:
-        abort(404)
-    return render_template("pages/help/home_visit_sent.html", visit=visit, secret_code=receipt.get("secret_code"))
+    visit, secret_code = _made_in_this_visit("help_home_visit", HomeVisit)
+    return render_template("pages/help/home_visit_sent.html", visit=visit, secret_code=secret_code)

@@ -19,10 +19,9 @@ from forms.help import FOR_WHOM_CHOICES, REASON_CHOICES, TIME_OF_DAY_CHOICES, WE
 from forms.staff import KIND_LABELS, STATUS_LABELS, SignInForm, StatusForm, UnlockForm
 from models import StaffAccount, VisitSession
 from services import cases, codes, staff
-from views.apply import _code_key
 from views.help import about_choices
 from web.i18n import language_blueprint
-from web.security import no_store
+from web.security import code_key, no_store
 from web.sessions import utcnow
 
 bp = language_blueprint("staff", __name__, url_prefix="/staff")
@@ -151,7 +150,7 @@ def sign_in():
         now = utcnow()
         with _db() as db, db.begin():
             result = staff.sign_in(db, _hasher(), form.username.data, form.password.data, request.remote_addr or "unknown",
-                                   now, _code_key())
+                                   now, code_key())
         if result.account is not None:
             _start_new_visit()
             session["staff_id"] = result.account.id
@@ -267,7 +266,7 @@ def _record_page(db, case, kind, form):
     names = {account.id: account.username for account in db.scalars(
         select(StaffAccount).where(StaffAccount.id.in_({e.staff_id for e in events if e.staff_id})))}
     return _render("pages/staff/record.html", case=case, kind=kind, form=form, events=events, staff_names=names,
-                   locked=staff.is_locked(db, case.reference, _code_key(), utcnow()),
+                   locked=staff.is_locked(db, case.reference, code_key(), utcnow()),
                    home_visit_details=_home_visit_details(case) if kind == "home_visit" else [])
 
 
@@ -294,7 +293,7 @@ def record(kind, case_id):
 def unlock_record(kind, case_id):
     with _db() as db, db.begin():
         case = _case_or_404(db, kind, case_id)
-        staff.unlock_reference(db, case.reference, _code_key(), g.staff.id, utcnow())
+        staff.unlock_reference(db, case.reference, code_key(), g.staff.id, utcnow())
     flash(_("Status checks for %(reference)s are unlocked. The person can try again now.", reference=case.reference))
     return redirect(url_for("staff.record", kind=kind, case_id=case_id), 303)
 
@@ -306,7 +305,7 @@ def unlock():
     form = UnlockForm()
     if request.method == "POST" and form.validate():
         with _db() as db, db.begin():
-            staff.unlock_reference(db, form.reference.data, _code_key(), g.staff.id, utcnow())
+            staff.unlock_reference(db, form.reference.data, code_key(), g.staff.id, utcnow())
         flash(_("Status checks for %(reference)s are unlocked. The person can try again now.",
                 reference=codes.parse_reference(form.reference.data)))
         return redirect(url_for("staff.unlock"), 303)

@@ -4,8 +4,6 @@ Wrong references and wrong codes get the same answer through the same code path,
 in the database per reference (existing or not) and per client, so a lock reveals nothing.
 """
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -16,9 +14,8 @@ from forms.status import StatusForm
 from journeys import APPLICATIONS
 from models import ReferenceLock
 from services import attempts, cases
-from views.apply import _code_key
 from web.i18n import language_blueprint
-from web.security import no_store
+from web.security import code_key, no_store
 from web.sessions import utcnow
 
 bp = language_blueprint("status", __name__, url_prefix="/status")
@@ -32,23 +29,19 @@ def _db():
     return current_app.extensions["komek_db"]()
 
 
-def _client_key(key: bytes) -> str:
-    return "status-client:" + hmac.new(key, (request.remote_addr or "unknown").encode(), hashlib.sha256).hexdigest()[:40]
-
-
 @bp.route("/", methods=["GET", "POST"])
 @no_store
 def check_status():
     form = StatusForm()
     locked = False
     if request.method == "POST" and form.validate():
-        key, now = _code_key(), utcnow()
+        key, now = code_key(), utcnow()
         reference_key = cases.reference_key(form.reference.data, key)
-        client_key = _client_key(key)
+        client_key = attempts.client_key("status", request.remote_addr, key)
         with _db() as db, db.begin():
             lock = db.get(ReferenceLock, reference_key)
             locked = (lock is not None and lock.locked_until > now) or \
-                attempts.failures(db, client_key, now) >= MAX_FAILURES_PER_CLIENT
+                attempts.over_limit(db, {client_key: MAX_FAILURES_PER_CLIENT}, now)
             case = None if locked else cases.find(db, form.reference.data, form.secret_code.data, key)
             if case is not None:
                 db.execute(delete(ReferenceLock).where(ReferenceLock.key == reference_key))

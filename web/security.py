@@ -1,10 +1,12 @@
 """Response headers every page gets, and the one rule for where a redirect may go."""
 
 import functools
+import hashlib
+import hmac
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, make_response, request
+from flask import Flask, Response, current_app, make_response, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -34,6 +36,12 @@ def safe_local_path(candidate: str | None) -> str | None:
         if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
             return None
     return candidate
+
+
+def code_key() -> bytes:
+    """The key for hashing return codes, secret codes and client addresses: derived from the app's secret,
+    so the same on every app server, and never the secret itself."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), b"komek codes", hashlib.sha256).digest()
 
 
 def no_store(view):

@@ -42,10 +42,10 @@ def _db(app):
 
 
 def _key(app):
-    from views.apply import _code_key
+    from web.security import code_key
 
     with app.test_request_context():
-        return _code_key()
+        return code_key()
 
 
 def _account(app, **options):
